@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Composition root: config → database → migrations → modules → HTTP. Nothing here is a singleton.
+import { buildHttp } from './api/app.ts';
+import type { App } from './api/types.ts';
+import type { Config } from './platform/config.ts';
+import { type Database, openEmbeddedDatabase, openServerDatabase } from './platform/db.ts';
+import type { Deps } from './platform/deps.ts';
+import { migrate } from './platform/migrate.ts';
+import { OutboxDispatcher } from './platform/outbox.ts';
+
+/** Opens the configured database: PostgreSQL server when DATABASE_URL is set, else embedded in the data folder. */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir);
+}
+
+/** Builds the platform's dependencies on an open, migrated database. */
+export function buildDeps(config: Config, db: Database): Deps {
+  const outbox = new OutboxDispatcher(db);
+  return { db, config, outbox };
+}
+
+/** A running platform: the HTTP app and how to stop it. */
+export type Platform = { app: App; deps: Deps; close(): Promise<void> };
+
+/** Builds the platform on an open database (migrates first). */
+export async function buildPlatform(config: Config, db: Database, opts: { logger?: boolean } = {}): Promise<Platform> {
+  await migrate(db);
+  const deps = buildDeps(config, db);
+  const app = await buildHttp(deps, opts);
+  deps.outbox.start();
+  return {
+    app,
+    deps,
+    async close() {
+      await deps.outbox.stop();
+      await app.close();
+    },
+  };
+}

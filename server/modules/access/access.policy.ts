@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one decision point: (actor, action, resource with region and classification) → allow or deny with a reason.
+import { CLASSIFICATIONS, type Classification } from '../../../contracts/common.ts';
+import { type Role, SEPARATED_ROLES } from '../../../contracts/identity.ts';
+import type { Actor } from '../../platform/context.ts';
+import { inScope } from '../../../contracts/region-codes.ts';
+
+/** Every action a route can require. */
+export const ACTIONS = [
+  'region:read',
+  'region:write',
+  'region:change',
+  'region:import',
+  'org:read',
+  'org:write',
+  'user:read',
+  'user:write',
+  'user:grant',
+  'classification:read',
+  'classification:write',
+  'audit:read',
+  'token:manage',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const EVERYONE: Action[] = ['region:read', 'org:read', 'token:manage'];
+
+/** What each role may do (within its scope). */
+export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
+  // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
+  'system-admin': [...EVERYONE, 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  // 安全保密管理员: grants, clearance, lockouts and data classification.
+  'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
+  // 安全审计员: reads the audit log, nothing else.
+  'audit-admin': ['region:read', 'audit:read', 'token:manage'],
+  'region-admin': [...EVERYONE, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
+  operator: EVERYONE,
+  dispatcher: EVERYONE,
+  'task-handler': EVERYONE,
+  'social-member': EVERYONE,
+  viewer: EVERYONE,
+};
+
+/** The resource an action applies to: its region and classification, where it has them. */
+export type AccessResource = { regionCode?: string | null; classification?: Classification; ownerOrganizationId?: string | null };
+
+/** The outcome of a decision. */
+export type Decision = { allow: true } | { allow: false; reason: string };
+
+/** All actions granted to the actor's roles. */
+export function permissionsOf(actor: Pick<Actor, 'roles'>): Action[] {
+  return [...new Set(actor.roles.flatMap((r) => ROLE_GRANTS[r]))].sort();
+}
+
+/** Whether `actor` has clearance for data of `classification`. */
+export function hasClearance(actor: Pick<Actor, 'clearance'>, classification: Classification): boolean {
+  return CLASSIFICATIONS.indexOf(actor.clearance) >= CLASSIFICATIONS.indexOf(classification);
+}
+
+/** Decides whether `actor` may do `action` on `resource`. */
+export function decide(actor: Actor, action: Action, resource: AccessResource = {}): Decision {
+  if (!actor.roles.some((r) => ROLE_GRANTS[r].includes(action))) {
+    return { allow: false, reason: `none of the roles ${actor.roles.join(', ')} grants ${action}` };
+  }
+  if (resource.regionCode !== undefined && !inScope(actor.scopePrefix, resource.regionCode)) {
+    return { allow: false, reason: `region ${resource.regionCode ?? '(platform)'} is outside the scope ${actor.scopeCode ?? 'platform'}` };
+  }
+  if (resource.classification && !hasClearance(actor, resource.classification)) {
+    return { allow: false, reason: `data classified ${resource.classification} needs clearance above ${actor.clearance}` };
+  }
+  return { allow: true };
+}
+
+/** Roles a given actor may put on an account (three-role separation decides who grants the separated ones). */
+export function grantableRoles(actor: Actor): Role[] {
+  const business: Role[] = ['region-admin', 'operator', 'dispatcher', 'task-handler', 'social-member', 'viewer'];
+  if (actor.roles.includes('security-admin')) return [...SEPARATED_ROLES, ...business];
+  if (actor.roles.includes('system-admin') || actor.roles.includes('region-admin')) return business;
+  return [];
+}
+
+/** The three-role-separation rule: returns the conflicting roles, or null. */
+export function separationConflict(roles: readonly Role[]): Role[] | null {
+  const held = roles.filter((r) => SEPARATED_ROLES.includes(r));
+  return held.length > 1 ? held : null;
+}

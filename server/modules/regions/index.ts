@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// Public surface of the regions module.
+import { today } from '../../platform/clock.ts';
+import type { Executor } from '../../platform/db.ts';
+import { findRegion, insertRegions, type RegionRow } from './regions.store.ts';
+import { generateDemoProvince } from './demo-province.ts';
+
+export * from './regions.service.ts';
+export { importBoundaries, importRegionsCsv, parseCsv } from './region-import.service.ts';
+export { demoShape, generateDemoProvince, rng } from './demo-province.ts';
+export { regionRoutes } from './regions.routes.ts';
+
+/** The current row of a region, for other modules' validation (no scope check: callers decide). */
+export function findCurrentRegion(db: Executor, code: string): Promise<RegionRow | undefined> {
+  return findRegion(db, code, today());
+}
+
+/** Writes the generated demo province (caller holds the transaction). */
+export async function insertDemoProvince(tx: Executor, opts: Parameters<typeof generateDemoProvince>[0], onProgress?: (done: number, total: number) => void): Promise<number> {
+  const rows = generateDemoProvince(opts);
+  for (let i = 0; i < rows.length; i += 2000) {
+    await insertRegions(tx, rows.slice(i, i + 2000));
+    onProgress?.(Math.min(i + 2000, rows.length), rows.length);
+  }
+  return rows.length;
+}

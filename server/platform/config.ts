@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one place that reads process.env: every option, its default and its meaning (docs/operations.md).
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  YZ_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  NATS_URL: z.string().optional(),
+  YZ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  YZ_SEED_DEMO: bool.default(true),
+  YZ_DEMO_VILLAGES: z.coerce.number().int().min(10).max(100000).default(600),
+  YZ_DEMO_SEED: z.coerce.number().int().default(20261127),
+  YZ_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  YZ_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  YZ_COOKIE_SECURE: bool.default(false),
+  YZ_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(10),
+  YZ_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  YZ_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  YZ_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  YZ_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).default(365),
+  YZ_AUDIT_HASH: z.enum(['sha256', 'sm3']).default('sha256'),
+  YZ_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  YZ_IMPORT_LIMIT_BYTES: z.coerce.number().int().min(1024).default(104_857_600),
+  YZ_BUILD_CONSOLE: bool.default(true),
+});
+
+/** Parsed platform configuration. */
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  natsUrl: string | undefined;
+  logLevel: z.infer<typeof EnvSchema>['YZ_LOG_LEVEL'];
+  seedDemo: boolean;
+  demoVillages: number;
+  demoSeed: number;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  cookieSecure: boolean;
+  passwordMinLength: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  loginRateLimit: number;
+  tokenMaxDays: number;
+  auditHash: 'sha256' | 'sm3';
+  bodyLimitBytes: number;
+  importLimitBytes: number;
+  buildConsole: boolean;
+};
+
+/** Thrown when the environment holds an invalid option; the message names each one. */
+export class ConfigError extends Error {}
+
+/** Parses configuration from an environment (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.YZ_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    natsUrl: e.NATS_URL,
+    logLevel: e.YZ_LOG_LEVEL,
+    seedDemo: e.YZ_SEED_DEMO,
+    demoVillages: e.YZ_DEMO_VILLAGES,
+    demoSeed: e.YZ_DEMO_SEED,
+    sessionIdleMinutes: e.YZ_SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.YZ_SESSION_ABSOLUTE_HOURS,
+    cookieSecure: e.YZ_COOKIE_SECURE,
+    passwordMinLength: e.YZ_PASSWORD_MIN_LENGTH,
+    loginMaxFailures: e.YZ_LOGIN_MAX_FAILURES,
+    loginLockMinutes: e.YZ_LOGIN_LOCK_MINUTES,
+    loginRateLimit: e.YZ_LOGIN_RATE_LIMIT,
+    tokenMaxDays: e.YZ_TOKEN_MAX_DAYS,
+    auditHash: e.YZ_AUDIT_HASH,
+    bodyLimitBytes: e.YZ_BODY_LIMIT_BYTES,
+    importLimitBytes: e.YZ_IMPORT_LIMIT_BYTES,
+    buildConsole: e.YZ_BUILD_CONSOLE,
+  };
+}
+
+/** Test-only environment: which engine this test run uses and the PostgreSQL server (if any) to run against. */
+export function testEnvironment(env: Record<string, string | undefined> = process.env): { engine: 'embedded' | 'server'; serverUrl: string | undefined; ci: boolean } {
+  const serverUrl = env.YZ_TEST_DATABASE_URL || undefined;
+  return { engine: env.YZ_TEST_ENGINE === 'server' && serverUrl ? 'server' : 'embedded', serverUrl, ci: env.CI === 'true' };
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// A migrated, seeded database built once per test run; every test file gets a fresh copy of it
+// (a PGlite data-folder dump, or a PostgreSQL database created from a template database).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadConfig, testEnvironment } from '../../server/platform/config.ts';
+import { type Database, openMemoryDatabase, openServerDatabase } from '../../server/platform/db.ts';
+import { migrate } from '../../server/platform/migrate.ts';
+import { buildDeps } from '../../server/main.ts';
+import { type DemoAccount, seedDemo } from '../../server/modules/demo/index.ts';
+
+export const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.yz-test');
+/** Villages in the test province: small, but two cities' worth of counties. */
+export const TEST_VILLAGES = 120;
+export const TEST_SEED = 7;
+const TEMPLATE_DB = 'yz_test_template';
+
+function serverUrlFor(base: string, database: string): string {
+  const u = new URL(base);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Builds the template for the engine of this run. */
+export async function buildTemplate(): Promise<void> {
+  const env = testEnvironment();
+  fs.mkdirSync(TEST_DIR, { recursive: true });
+  const config = loadConfig({ YZ_LOG_LEVEL: 'silent', YZ_DATA_DIR: TEST_DIR });
+  let db: Database;
+  if (env.engine === 'server' && env.serverUrl) {
+    const admin = new pg.Client({ connectionString: env.serverUrl });
+    await admin.connect();
+    const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'yz_test_%'");
+    for (const r of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.end();
+    db = openServerDatabase(serverUrlFor(env.serverUrl, TEMPLATE_DB), 4);
+  } else {
+    db = await openMemoryDatabase();
+  }
+  await migrate(db);
+  const accounts = await seedDemo(buildDeps(config, db), { villages: TEST_VILLAGES, seed: TEST_SEED });
+  fs.writeFileSync(path.join(TEST_DIR, `accounts-${env.engine}.json`), JSON.stringify(accounts));
+  if (db.pglite) {
+    const dump = await db.pglite.dumpDataDir('none');
+    fs.writeFileSync(path.join(TEST_DIR, 'embedded.tar'), Buffer.from(await dump.arrayBuffer()));
+  }
+  await db.close();
+}
+
+/** The demo accounts of the template. */
+export function templateAccounts(): DemoAccount[] {
+  return JSON.parse(fs.readFileSync(path.join(TEST_DIR, `accounts-${testEnvironment().engine}.json`), 'utf8')) as DemoAccount[];
+}
+
+/** A fresh database holding a copy of the template; closing it drops it. */
+export async function openTestDatabase(): Promise<Database> {
+  const env = testEnvironment();
+  if (env.engine === 'server' && env.serverUrl) {
+    const name = `yz_test_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: env.serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.end();
+    const db = openServerDatabase(serverUrlFor(env.serverUrl, name), 5);
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        const a = new pg.Client({ connectionString: env.serverUrl });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  }
+  const tar = fs.readFileSync(path.join(TEST_DIR, 'embedded.tar'));
+  return openMemoryDatabase(new Blob([tar]));
+}

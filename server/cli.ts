@@ -5,19 +5,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role, UserInput } from '../contracts/identity.ts';
-import { CONSOLE_DIR } from './api/app.ts';
-import { buildPlatform, openConfiguredDatabase } from './main.ts';
 import { type Config, ConfigError, loadConfig } from './platform/config.ts';
 import { systemContext } from './platform/context.ts';
 import { DataDirLockedError, type Database } from './platform/db.ts';
 import { AppError } from './platform/errors.ts';
-import { migrate } from './platform/migrate.ts';
 import { progressBar, type Progress } from './platform/progress.ts';
-import { buildDeps } from './main.ts';
-import { countAudit, verifyAuditChain } from './modules/audit/index.ts';
-import { hasDemoProvince, seedDemo, writeDemoAccounts } from './modules/demo/index.ts';
-import { createUserAsSystem } from './modules/identity/index.ts';
-import { importBoundaries, importRegionsCsv } from './modules/regions/index.ts';
+
+// Modules load on demand, so that usage errors and --help answer at once.
+const main = () => import('./main.ts');
+const migrations = () => import('./platform/migrate.ts');
+const audit = () => import('./modules/audit/index.ts');
+const demo = () => import('./modules/demo/index.ts');
+const identity = () => import('./modules/identity/index.ts');
+const regions = () => import('./modules/regions/index.ts');
 
 const USAGE = `Usage: yunzheng <command> [options]
 
@@ -42,9 +42,9 @@ function usage(message?: string): never {
 }
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openConfiguredDatabase(config);
+  const db = await (await main()).openConfiguredDatabase(config);
   try {
-    await migrate(db);
+    await (await migrations()).migrate(db);
     return await fn(db);
   } finally {
     await db.close();
@@ -65,8 +65,9 @@ function progressReporter(label: string) {
 }
 
 /** Builds the console when its sources are newer than the build (or it was never built). */
-function ensureConsoleBuilt(config: Config): void {
+async function ensureConsoleBuilt(config: Config): Promise<void> {
   if (!config.buildConsole) return;
+  const { CONSOLE_DIR } = await import('./api/app.ts');
   const index = path.join(CONSOLE_DIR, 'index.html');
   const webRoot = path.resolve(CONSOLE_DIR, '..');
   if (!fs.existsSync(path.join(webRoot, 'vite.config.ts'))) return;
@@ -92,7 +93,9 @@ function newestMtime(dir: string): number {
 }
 
 async function start(config: Config): Promise<void> {
-  ensureConsoleBuilt(config);
+  await ensureConsoleBuilt(config);
+  const { openConfiguredDatabase, buildPlatform } = await main();
+  const { hasDemoProvince, seedDemo, writeDemoAccounts } = await demo();
   const db = await openConfiguredDatabase(config);
   process.stderr.write(`database: ${db.describe}\n`);
   if (db.engine === 'embedded') process.stderr.write('  (embedded PGlite: for a single machine and demos; set DATABASE_URL to use PostgreSQL server in production)\n');
@@ -126,9 +129,10 @@ async function start(config: Config): Promise<void> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) usage('no command given');
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+    return 0;
   }
   const config = loadConfig();
   switch (command) {
@@ -138,9 +142,9 @@ async function run(argv: string[]): Promise<number> {
       return -1; // keep serving
     case 'migrate': {
       if (sub) usage(`migrate takes no arguments (got ${sub})`);
-      const db = await openConfiguredDatabase(config);
+      const db = await (await main()).openConfiguredDatabase(config);
       try {
-        const applied = await migrate(db, (m) => process.stderr.write(`applied ${String(m.version).padStart(4, '0')}_${m.name}\n`));
+        const applied = await (await migrations()).migrate(db, (m) => process.stderr.write(`applied ${String(m.version).padStart(4, '0')}_${m.name}\n`));
         process.stdout.write(applied.length ? `${applied.length} migration(s) applied\n` : 'the database is up to date\n');
       } finally {
         await db.close();
@@ -154,6 +158,8 @@ async function run(argv: string[]): Promise<number> {
       const seed = values.seed === undefined ? config.demoSeed : Number(values.seed);
       if (!Number.isInteger(villages) || villages < 10 || villages > 100_000) usage('--villages must be a whole number from 10 to 100000');
       if (!Number.isInteger(seed)) usage('--seed must be a whole number');
+      const { hasDemoProvince, seedDemo, writeDemoAccounts } = await demo();
+      const { buildDeps } = await main();
       return withDatabase(config, async (db) => {
         const deps = buildDeps(config, db);
         if (await hasDemoProvince(deps)) {
@@ -173,6 +179,8 @@ async function run(argv: string[]): Promise<number> {
       if (!file || positionals.length > 1) usage(`import ${sub} takes exactly one file`);
       if (!fs.existsSync(file)) usage(`no such file: ${file}`);
       const text = fs.readFileSync(file, 'utf8');
+      const { importBoundaries, importRegionsCsv } = await regions();
+      const { buildDeps } = await main();
       return withDatabase(config, async (db) => {
         const deps = buildDeps(config, db);
         const bar = progressBar(`importing ${sub}`, 1);
@@ -210,6 +218,8 @@ async function run(argv: string[]): Promise<number> {
         scopeCode: values.scope ?? null, clearance: values.clearance ?? 'internal', password,
       });
       if (!input.success) usage(input.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+      const { createUserAsSystem } = await identity();
+      const { buildDeps } = await main();
       return withDatabase(config, async (db) => {
         const user = await createUserAsSystem(buildDeps(config, db), systemContext(), input.data);
         process.stdout.write(`created ${user.username} (${user.id})${values.password ? '' : `\npassword: ${password}`}\n`);
@@ -218,6 +228,7 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'audit': {
       if (sub !== 'verify') usage('audit takes one action: verify');
+      const { countAudit, verifyAuditChain } = await audit();
       return withDatabase(config, async (db) => {
         const total = await countAudit(db);
         const bar = progressBar('verifying audit chain', total);

@@ -98,10 +98,12 @@ export class OutboxDispatcher {
         delivered++;
       } catch (err) {
         this.options.onError?.(err, event);
-        await this.db.pool.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2, locked_until = NULL WHERE id = $1', [
-          row.id,
-          String(err).slice(0, 1000),
-        ]);
+        // retry later with exponential backoff: 2, 4, 8 … seconds, at most five minutes
+        await this.db.pool.query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+             locked_until = now() + make_interval(secs => least(300, power(2, attempts + 1)::int)) WHERE id = $1`,
+          [row.id, String(err).slice(0, 1000)],
+        );
       }
     }
     return delivered;

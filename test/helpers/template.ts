@@ -80,3 +80,24 @@ export async function openTestDatabase(): Promise<Database> {
   const tar = fs.readFileSync(path.join(TEST_DIR, 'embedded.tar'));
   return openMemoryDatabase(new Blob([tar]));
 }
+
+/** An empty PostgreSQL server database for CLI tests (undefined on the embedded engine); drop() removes it. */
+export async function emptyServerDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const env = testEnvironment();
+  if (env.engine !== 'server' || !env.serverUrl) return undefined;
+  const base = env.serverUrl;
+  const name = `yz_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    url: serverUrlFor(base, name),
+    async drop() {
+      const a = new pg.Client({ connectionString: base });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}

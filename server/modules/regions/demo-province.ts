@@ -39,15 +39,17 @@ const SUFFIX: Record<Exclude<Level, 'province'>, [string, string][]> = {
 /** Sizes of a demo province with `villages` villages (600 → 3 cities, 12 counties, 60 townships). */
 export function demoShape(villages: number) {
   const cities = Math.min(20, Math.max(3, Math.round(villages / 2000)));
-  const counties = Math.min(cities * 20, Math.max(cities * 4, Math.round(villages / 50)));
-  const townships = Math.min(counties * 60, Math.max(counties * 5, Math.round(villages / 10)));
-  return { cities, counties, townships, villages };
+  // every unit has at least one child: a small province has as many townships as villages at most
+  const townships = Math.min(villages, Math.max(60, Math.round(villages / 10)));
+  const counties = Math.min(townships, cities * 20, Math.max(cities * 4, Math.round(villages / 50)));
+  return { cities: Math.min(cities, counties), counties, townships: Math.min(townships, counties * 60), villages };
 }
 
 type Rect = { x0: number; y0: number; x1: number; y1: number };
 
 /** Splits `n` into `parts` counts that vary a little around the mean and sum to n. */
 function distribute(n: number, parts: number, rand: () => number): number[] {
+  if (n < parts) throw new RangeError(`cannot give ${parts} units at least one of ${n}`);
   const weights = Array.from({ length: parts }, () => 0.7 + rand() * 0.6);
   const sum = weights.reduce((a, b) => a + b, 0);
   const counts = weights.map((w) => Math.max(1, Math.floor((w / sum) * n)));

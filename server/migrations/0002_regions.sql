@@ -30,6 +30,7 @@ CREATE INDEX region_parent_idx ON region (parent_code);
 CREATE INDEX region_level_idx ON region (level);
 CREATE INDEX region_bbox_idx ON region USING gist (bbox);
 
+-- (point lookups use bbox @> box(p, p): GiST box_ops has no box @> point operator)
 -- A division change (区划调整): which codes closed and which opened, effective from a date.
 CREATE TABLE region_change (
   id             bigserial   PRIMARY KEY,

@@ -108,7 +108,7 @@ export async function listBoundaries(db: Executor, f: SubtreeFilter & { level: L
 export async function regionsWithBoxContaining(db: Executor, lon: number, lat: number, asOf: string, scopePrefix: string): Promise<BoundaryRow[]> {
   const { rows } = await db.query<BoundaryRow>(
     `SELECT ${COLUMNS}, r.boundary FROM region r
-     WHERE r.bbox @> point($1, $2) AND ${CURRENT('$3')} AND r.code LIKE $4 || '%'
+     WHERE r.bbox @> box(point($1, $2), point($1, $2)) AND ${CURRENT('$3')} AND r.code LIKE $4 || '%'
      ORDER BY length(r.prefix) DESC, r.code`,
     [lon, lat, asOf, scopePrefix],
   );

@@ -6,17 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { loadConfig, testEnvironment } from '../../server/platform/config.ts';
 import { type Database, openMemoryDatabase, openServerDatabase } from '../../server/platform/db.ts';
 import { migrate } from '../../server/platform/migrate.ts';
 import { buildDeps } from '../../server/main.ts';
 import { type DemoAccount, seedDemo } from '../../server/modules/demo/index.ts';
 
-export const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.yz-test');
+const ROOT_TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.yz-test');
 /** Villages in the test province: small, but two cities' worth of counties. */
 export const TEST_VILLAGES = 120;
 export const TEST_SEED = 7;
-const TEMPLATE_DB = 'yz_test_template';
+
+/** Where one test run keeps its template: its own folder, so that concurrent runs never share one. */
+export type TemplateInfo = { dir: string; serverTemplate: string | null };
 
 function serverUrlFor(base: string, database: string): string {
   const u = new URL(base);
@@ -24,46 +27,65 @@ function serverUrlFor(base: string, database: string): string {
   return u.toString();
 }
 
-/** Builds the template for the engine of this run. */
-export async function buildTemplate(): Promise<void> {
+/** Builds the template for the engine of this run; returns where it is and how to remove it. */
+export async function buildTemplate(): Promise<{ info: TemplateInfo; remove(): Promise<void> }> {
   const env = testEnvironment();
-  fs.mkdirSync(TEST_DIR, { recursive: true });
-  const config = loadConfig({ YZ_LOG_LEVEL: 'silent', YZ_DATA_DIR: TEST_DIR });
+  const id = crypto.randomBytes(4).toString('hex');
+  const dir = path.join(ROOT_TEST_DIR, `run-${id}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const config = loadConfig({ YZ_LOG_LEVEL: 'silent', YZ_DATA_DIR: dir });
   let db: Database;
+  let serverTemplate: string | null = null;
   if (env.engine === 'server' && env.serverUrl) {
+    serverTemplate = `yz_tpl_${id}`;
     const admin = new pg.Client({ connectionString: env.serverUrl });
     await admin.connect();
-    const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'yz_test_%'");
-    for (const r of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${serverTemplate}`);
     await admin.end();
-    db = openServerDatabase(serverUrlFor(env.serverUrl, TEMPLATE_DB), 4);
+    db = openServerDatabase(serverUrlFor(env.serverUrl, serverTemplate), 4);
   } else {
     db = await openMemoryDatabase();
   }
   await migrate(db);
   const accounts = await seedDemo(buildDeps(config, db), { villages: TEST_VILLAGES, seed: TEST_SEED });
-  fs.writeFileSync(path.join(TEST_DIR, `accounts-${env.engine}.json`), JSON.stringify(accounts));
+  fs.writeFileSync(path.join(dir, 'accounts.json'), JSON.stringify(accounts));
   if (db.pglite) {
     const dump = await db.pglite.dumpDataDir('none');
-    fs.writeFileSync(path.join(TEST_DIR, 'embedded.tar'), Buffer.from(await dump.arrayBuffer()));
+    fs.writeFileSync(path.join(dir, 'embedded.tar'), Buffer.from(await dump.arrayBuffer()));
   }
   await db.close();
+  return {
+    info: { dir, serverTemplate },
+    async remove() {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (serverTemplate && env.serverUrl) {
+        const admin = new pg.Client({ connectionString: env.serverUrl });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${serverTemplate} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+  };
+}
+
+function templateInfo(): TemplateInfo {
+  return inject('yzTemplate');
 }
 
 /** The demo accounts of the template. */
 export function templateAccounts(): DemoAccount[] {
-  return JSON.parse(fs.readFileSync(path.join(TEST_DIR, `accounts-${testEnvironment().engine}.json`), 'utf8')) as DemoAccount[];
+  return JSON.parse(fs.readFileSync(path.join(templateInfo().dir, 'accounts.json'), 'utf8')) as DemoAccount[];
 }
 
 /** A fresh database holding a copy of the template; closing it drops it. */
 export async function openTestDatabase(): Promise<Database> {
   const env = testEnvironment();
-  if (env.engine === 'server' && env.serverUrl) {
+  const info = templateInfo();
+  if (env.engine === 'server' && env.serverUrl && info.serverTemplate) {
     const name = `yz_test_${crypto.randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: env.serverUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${info.serverTemplate}`);
     await admin.end();
     const db = openServerDatabase(serverUrlFor(env.serverUrl, name), 5);
     return {
@@ -77,7 +99,7 @@ export async function openTestDatabase(): Promise<Database> {
       },
     };
   }
-  const tar = fs.readFileSync(path.join(TEST_DIR, 'embedded.tar'));
+  const tar = fs.readFileSync(path.join(info.dir, 'embedded.tar'));
   return openMemoryDatabase(new Blob([tar]));
 }
 
@@ -100,4 +122,10 @@ export async function emptyServerDatabase(): Promise<{ url: string; drop(): Prom
       await a.end();
     },
   };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    yzTemplate: TemplateInfo;
+  }
 }

@@ -4,10 +4,10 @@ import type { Organization, OrganizationInput, OrganizationPatch } from '../../.
 import type { RequestContext } from '../../platform/context.ts';
 import { executor, withTransaction } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { Conflict, Invalid, NotFound } from '../../platform/errors.ts';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { publish } from '../../platform/outbox.ts';
-import { authorize, decide, loadClassificationRules, maskRecord } from '../access/index.ts';
+import { authorize, loadClassificationRules, maskRecord } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion } from '../regions/index.ts';
 import * as store from './organizations.store.ts';
@@ -51,9 +51,12 @@ export async function getOrganization(deps: Deps, ctx: RequestContext, id: strin
   await authorize(deps, ctx, 'org:read');
   const db = executor(deps.db);
   const row = await store.findOrganization(db, id);
-  const own = row?.id === ctx.actor.organizationId;
-  if (!row || (!own && !decide(ctx.actor, 'org:read', { regionCode: row.region_code }).allow)) throw new NotFound(`no organization ${id}`);
-  if (!own && ctx.actor.roles.every((r) => r === 'social-member')) throw new NotFound(`no organization ${id}`);
+  if (!row) throw new NotFound(`no organization ${id}`);
+  const own = row.id === ctx.actor.organizationId;
+  if (!own) {
+    await authorize(deps, ctx, 'org:read', { regionCode: row.region_code, type: 'organization', id });
+    if (ctx.actor.roles.every((r) => r === 'social-member')) throw new Forbidden('a social organization member sees only their own organization');
+  }
   return maskRecord(ctx.actor, await loadClassificationRules(db), 'organization', present(row));
 }
 
@@ -88,7 +91,7 @@ export async function createOrganization(deps: Deps, ctx: RequestContext, input:
 
 export async function updateOrganization(deps: Deps, ctx: RequestContext, id: string, patch: OrganizationPatch): Promise<Organization> {
   const existing = await store.findOrganization(executor(deps.db), id);
-  if (!existing || !decide(ctx.actor, 'org:read', { regionCode: existing.region_code }).allow) throw new NotFound(`no organization ${id}`);
+  if (!existing) throw new NotFound(`no organization ${id}`);
   await authorize(deps, ctx, 'org:write', { regionCode: existing.region_code, type: 'organization', id });
   return withTransaction(deps.db, async (tx) => {
     try {

@@ -65,7 +65,11 @@ export async function listUsers(deps: Deps, ctx: RequestContext, q: UserQuery) {
 
 async function visibleUser(deps: Deps, ctx: RequestContext, id: string): Promise<store.UserRow> {
   const row = await store.findUserById(executor(deps.db), id);
-  if (!row || (row.id !== ctx.actor.userId && !coversAccount(ctx.actor, row.scope_code))) throw new NotFound(`no user ${id}`);
+  if (!row) throw new NotFound(`no user ${id}`);
+  if (row.id !== ctx.actor.userId && !coversAccount(ctx.actor, row.scope_code)) {
+    // an account outside the actor's scope: denied, audited (a platform-wide account has no region)
+    await authorize(deps, ctx, 'user:read', { regionCode: row.scope_code ?? 'platform', type: 'user', id });
+  }
   return row;
 }
 

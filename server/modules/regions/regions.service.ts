@@ -41,7 +41,9 @@ function visible(ctx: RequestContext, r: Pick<store.RegionRow, 'code' | 'prefix'
 export async function getRegion(deps: Deps, ctx: RequestContext, code: string, asOf = today()): Promise<Region> {
   await authorize(deps, ctx, 'region:read');
   const row = await store.findRegion(executor(deps.db), code, asOf);
-  if (!row || !visible(ctx, row)) throw new NotFound(`no region ${code} as of ${asOf}`);
+  if (!row) throw new NotFound(`no region ${code} as of ${asOf}`);
+  // outside the scope (and not on the path above it): denied, audited
+  if (!visible(ctx, row)) await authorize(deps, ctx, 'region:read', { regionCode: row.code, type: 'region', id: row.code });
   return presentRegion(row);
 }
 

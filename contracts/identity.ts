@@ -159,8 +159,11 @@ export const Me = z.object({
   roles: z.array(Role),
   scopeCode: z.string().nullable(),
   scopeName: z.string().nullable(),
+  scopeNameEn: z.string().nullable(),
   clearance: Classification,
   permissions: z.array(z.string()),
+  /** Roles this person may put on accounts (three-role separation decides). */
+  grantableRoles: z.array(Role),
   via: z.enum(['session', 'token']),
 });
 export type Me = z.infer<typeof Me>;

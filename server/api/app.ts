@@ -128,7 +128,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   auditRoutes(app, deps);
 
   const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
-  if (hasConsole) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: false, index: ['index.html'] });
+  if (hasConsole) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: true, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
     if (hasConsole && req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0] ?? '')) {
       return reply.type('text/html').sendFile('index.html'); // client-side routes

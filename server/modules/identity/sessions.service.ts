@@ -8,7 +8,7 @@ import { executor, withTransaction } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, Forbidden, Invalid, NotFound, Unauthenticated } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { authorize, permissionsOf } from '../access/index.ts';
+import { authorize, grantableRoles, permissionsOf } from '../access/index.ts';
 import { recordAudit, recordAuditNow } from '../audit/index.ts';
 import { findCurrentRegion } from '../regions/index.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
@@ -147,8 +147,10 @@ export async function describeActor(deps: Deps, ctx: RequestContext): Promise<Me
     roles: [...a.roles],
     scopeCode: a.scopeCode,
     scopeName: scope?.name ?? null,
+    scopeNameEn: scope?.name_en ?? null,
     clearance: a.clearance,
     permissions: permissionsOf(a),
+    grantableRoles: grantableRoles(a),
     via: a.kind === 'token' ? 'token' : 'session',
   };
 }

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// The console's pages: where each lives, who may open it, and its place in the menu.
+// Each page is its own chunk (React.lazy), so signing in downloads only the shell.
+import { ApartmentOutlined, AuditOutlined, GlobalOutlined, TeamOutlined } from '@ant-design/icons';
+import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
+import type { MessageKey } from '../i18n/messages-zh-cn.ts';
+import type { Permission } from '../lib/domain.ts';
+
+/** What a page receives: the path segments after its own. */
+export type PageProps = { params: string[] };
+
+/** A capability area of the platform; only areas with at least one built, permitted page are shown. */
+export type MenuGroup = { key: string; labelKey: MessageKey };
+
+export const MENU_GROUPS: readonly MenuGroup[] = [
+  { key: 'cloud', labelKey: 'nav.cloud' },
+  { key: 'security', labelKey: 'nav.security' },
+];
+
+export type RouteDef = {
+  key: string;
+  group: string;
+  labelKey: MessageKey;
+  icon: ReactNode;
+  permission: Permission;
+  component: LazyExoticComponent<ComponentType<PageProps>>;
+};
+
+export const ROUTES: readonly RouteDef[] = [
+  {
+    key: 'regions',
+    group: 'cloud',
+    labelKey: 'nav.regions',
+    icon: <GlobalOutlined />,
+    permission: 'region:read',
+    component: lazy(() => import('../features/regions/region-explorer-page.tsx')),
+  },
+  {
+    key: 'organizations',
+    group: 'cloud',
+    labelKey: 'nav.organizations',
+    icon: <ApartmentOutlined />,
+    permission: 'org:read',
+    component: lazy(() => import('../features/organizations/organizations-page.tsx')),
+  },
+  {
+    key: 'users',
+    group: 'cloud',
+    labelKey: 'nav.users',
+    icon: <TeamOutlined />,
+    permission: 'user:read',
+    component: lazy(() => import('../features/users/users-page.tsx')),
+  },
+  {
+    key: 'audit',
+    group: 'security',
+    labelKey: 'nav.audit',
+    icon: <AuditOutlined />,
+    permission: 'audit:read',
+    component: lazy(() => import('../features/audit/audit-page.tsx')),
+  },
+];
+
+/** The routes `permissions` may open, in menu order. */
+export function allowedRoutes(permissions: readonly string[]): RouteDef[] {
+  return ROUTES.filter((r) => permissions.includes(r.permission));
+}

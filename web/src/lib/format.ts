@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Numbers and times as people read them in the chosen language.
+import type { Language } from '../i18n/i18n.tsx';
+
+const DASH = '—';
+
+/** 1234567 → "1,234,567"; null → "—". */
+export function formatNumber(value: number | null | undefined, lang: Language, digits = 0): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return DASH;
+  return value.toLocaleString(lang, { maximumFractionDigits: digits });
+}
+
+/** An area in square kilometres. */
+export function formatArea(km2: number | null | undefined, lang: Language): string {
+  if (km2 === null || km2 === undefined) return DASH;
+  return `${formatNumber(km2, lang, km2 < 10 ? 2 : 1)} km²`;
+}
+
+/** An ISO timestamp in local time, to the second. */
+export function formatDateTime(iso: string | null | undefined, lang: Language): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+}
+
+/** An ISO date or timestamp as a date. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  return iso.slice(0, 10);
+}

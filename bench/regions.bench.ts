@@ -8,7 +8,7 @@ import { systemContext } from '../server/platform/context.ts';
 import { type Database, openMemoryDatabase, openServerDatabase, withTransaction } from '../server/platform/db.ts';
 import { migrate } from '../server/platform/migrate.ts';
 import { progressBar } from '../server/platform/progress.ts';
-import { insertDemoProvince, locateRegion, rng, searchRegions } from '../server/modules/regions/index.ts';
+import { DEMO_BOUNDS, insertDemoProvince, locateRegion, rng, searchRegions } from '../server/modules/regions/index.ts';
 import { measure, table } from './stats.ts';
 
 export async function run(args: string[]): Promise<void> {
@@ -33,7 +33,8 @@ export async function run(args: string[]): Promise<void> {
     const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)] as T;
     const countyInputs = Array.from({ length: n }, () => pick(counties).code);
     const townshipInputs = Array.from({ length: n }, () => pick(townships).code);
-    const points = Array.from({ length: n }, () => [113 + rand() * 3, 28 + rand() * 2] as [number, number]);
+    const [x0, y0, x1, y1] = DEMO_BOUNDS;
+    const points = Array.from({ length: n }, () => [x0 + rand() * (x1 - x0), y0 + rand() * (y1 - y0)] as [number, number]);
 
     const SQL_SUBTREE = `SELECT code, level, parent_code, name, population FROM region
       WHERE code LIKE $1 || '%' AND level = 'village' AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2) ORDER BY code LIMIT 1000`;

@@ -36,6 +36,9 @@ const SUFFIX: Record<Exclude<Level, 'province'>, [string, string][]> = {
   grid: [['网格', 'Grid']],
 };
 
+/** Where the demo province lies: [minLon, minLat, maxLon, maxLat], about 19,000 km². */
+export const DEMO_BOUNDS: [number, number, number, number] = [113.0, 28.0, 114.6, 29.1];
+
 /** Sizes of a demo province with `villages` villages (600 → 3 cities, 12 counties, 60 townships). */
 export function demoShape(villages: number) {
   const cities = Math.min(20, Math.max(3, Math.round(villages / 2000)));
@@ -81,14 +84,15 @@ function tile(rect: Rect, weights: number[]): Rect[] {
   for (let r = 0; r < rows; r++) {
     const rowWeights = weights.slice(idx, idx + (perRow[r] as number));
     const rowTotal = rowWeights.reduce((a, b) => a + b, 0);
-    const rowH = r === rows - 1 ? y - rect.y0 : (h * rowTotal) / total;
+    // the last row and column end exactly on the parent's edges: shared edges must be equal numbers
+    const yBottom = r === rows - 1 ? rect.y0 : y - (h * rowTotal) / total;
     let x = rect.x0;
     rowWeights.forEach((wt, k) => {
-      const cellW = k === rowWeights.length - 1 ? rect.x1 - x : (w * wt) / rowTotal;
-      out.push({ x0: x, y0: y - rowH, x1: x + cellW, y1: y });
-      x += cellW;
+      const xRight = k === rowWeights.length - 1 ? rect.x1 : x + (w * wt) / rowTotal;
+      out.push({ x0: x, y0: yBottom, x1: xRight, y1: y });
+      x = xRight;
     });
-    y -= rowH;
+    y = yBottom;
     idx += perRow[r] as number;
   }
   return out;
@@ -102,9 +106,67 @@ function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
-function polygon(r: Rect): BoundaryGeometry {
-  const [x0, y0, x1, y1] = [round(r.x0), round(r.y0), round(r.x1), round(r.y1)];
-  return { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] };
+/**
+ * Turns the nested rectangles into natural-looking boundaries that still nest exactly and never overlap:
+ * every edge lying on a common line gets the same break points (all corners on that line, plus a fine
+ * grid), and then every point goes through one smooth, one-to-one warp of the plane. Points shared
+ * before the warp are shared after it, so neighbours keep one common border.
+ */
+function warpedPolygons(rects: Rect[], bounds: Rect, rand: () => number): BoundaryGeometry[] {
+  const horizontal = new Map<number, number[]>(); // y → x break points
+  const vertical = new Map<number, number[]>(); // x → y break points
+  const add = (map: Map<number, number[]>, key: number, ...values: number[]) => {
+    const list = map.get(key) ?? [];
+    list.push(...values);
+    map.set(key, list);
+  };
+  for (const r of rects) {
+    add(horizontal, r.y0, r.x0, r.x1);
+    add(horizontal, r.y1, r.x0, r.x1);
+    add(vertical, r.x0, r.y0, r.y1);
+    add(vertical, r.x1, r.y0, r.y1);
+  }
+  const w = bounds.x1 - bounds.x0;
+  const h = bounds.y1 - bounds.y0;
+  const step = w / 240;
+  const grid = (from: number, to: number) => {
+    const out: number[] = [];
+    for (let v = Math.ceil(from / step) * step; v < to; v += step) out.push(v);
+    return out;
+  };
+  const sorted = (map: Map<number, number[]>, lo: number, hi: number) => {
+    const done = new Map<number, number[]>();
+    for (const [k, values] of map) done.set(k, [...new Set([...values, ...grid(lo, hi)])].sort((a, b) => a - b));
+    return done;
+  };
+  const hLines = sorted(horizontal, bounds.x0, bounds.x1);
+  const vLines = sorted(vertical, bounds.y0, bounds.y1);
+  const between = (line: number[], a: number, b: number) => {
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    const inside = line.filter((v) => v > lo && v < hi);
+    return a < b ? inside : inside.reverse();
+  };
+  // Smooth warp: low-frequency sines whose slopes stay well below 1, so the map is one-to-one.
+  const p = Array.from({ length: 8 }, () => rand() * Math.PI * 2);
+  const a1 = Math.min(w, h) * 0.06;
+  const a2 = Math.min(w, h) * 0.012;
+  const k1 = (2 * Math.PI) / (Math.min(w, h) * 1.2);
+  const k2 = (2 * Math.PI) / (Math.min(w, h) * 0.25);
+  const warp = (x: number, y: number): [number, number] => [
+    round(x + a1 * Math.sin(k1 * y + (p[0] ?? 0)) * Math.cos(k1 * 0.7 * x + (p[1] ?? 0)) + a2 * Math.sin(k2 * y + (p[2] ?? 0)) * Math.cos(k2 * x + (p[3] ?? 0))),
+    round(y + a1 * Math.sin(k1 * x + (p[4] ?? 0)) * Math.cos(k1 * 0.8 * y + (p[5] ?? 0)) + a2 * Math.sin(k2 * x + (p[6] ?? 0)) * Math.cos(k2 * y + (p[7] ?? 0))),
+  ];
+  return rects.map((r) => {
+    const ring: [number, number][] = [];
+    // counter-clockwise: bottom edge left→right, right edge up, top edge right→left, left edge down
+    ring.push([r.x0, r.y0], ...between(hLines.get(r.y0) ?? [], r.x0, r.x1).map((x): [number, number] => [x, r.y0]));
+    ring.push([r.x1, r.y0], ...between(vLines.get(r.x1) ?? [], r.y0, r.y1).map((y): [number, number] => [r.x1, y]));
+    ring.push([r.x1, r.y1], ...between(hLines.get(r.y1) ?? [], r.x1, r.x0).map((x): [number, number] => [x, r.y1]));
+    ring.push([r.x0, r.y1], ...between(vLines.get(r.x0) ?? [], r.y1, r.y0).map((y): [number, number] => [r.x0, y]));
+    ring.push([r.x0, r.y0]);
+    return { type: 'Polygon', coordinates: [ring.map(([x, y]) => warp(x, y))] };
+  });
 }
 
 /** Options of the generator. */
@@ -131,14 +193,15 @@ export function generateDemoProvince(opts: DemoProvinceOptions): RegionInsert[] 
   };
   const validFrom = opts.validFrom ?? '2020-01-01';
   const out: RegionInsert[] = [];
+  const rects: Rect[] = [];
   const push = (code: string, level: Level, parent: string | null, names: [string, string], rect: Rect, population: number) => {
-    const boundary = polygon(rect);
+    rects.push(rect);
     out.push({
-      code, level, parent_code: parent, name: names[0], name_en: names[1], population, boundary,
-      area_km2: areaKm2(boundary), centroid: centroidOf(boundary), bbox: boxLiteral(bboxOf(boundary)), valid_from: validFrom, change_id: null,
+      code, level, parent_code: parent, name: names[0], name_en: names[1], population, boundary: null,
+      area_km2: null, centroid: null, bbox: null, valid_from: validFrom, change_id: null,
     });
   };
-  const provinceRect: Rect = { x0: 113.0, y0: 28.0, x1: 116.0, y1: 30.0 };
+  const provinceRect: Rect = { x0: DEMO_BOUNDS[0], y0: DEMO_BOUNDS[1], x1: DEMO_BOUNDS[2], y1: DEMO_BOUNDS[3] };
   const countiesPerCity = distribute(shape.counties, shape.cities, rand);
   const townshipsPerCounty = distribute(shape.townships, shape.counties, rand);
   const villagesPerTownship = distribute(shape.villages, shape.townships, rand);
@@ -148,7 +211,6 @@ export function generateDemoProvince(opts: DemoProvinceOptions): RegionInsert[] 
   const townshipPops = villagePops.map(sum);
 
   const provincePop = sum(townshipPops);
-  out.length = 0;
   push('990000000000', 'province', null, ['云政示范省', 'Yunzheng Demo Province'], provinceRect, provincePop);
 
   let countyIdx = 0;
@@ -202,6 +264,14 @@ export function generateDemoProvince(opts: DemoProvinceOptions): RegionInsert[] 
       }
       countyIdx++;
     }
+  });
+  const shapes = warpedPolygons(rects, provinceRect, rand);
+  out.forEach((row, i) => {
+    const boundary = shapes[i] as BoundaryGeometry;
+    row.boundary = boundary;
+    row.area_km2 = areaKm2(boundary);
+    row.centroid = centroidOf(boundary);
+    row.bbox = boxLiteral(bboxOf(boundary));
   });
   return out;
 }

@@ -7,7 +7,7 @@ import { generateDemoProvince } from './demo-province.ts';
 
 export * from './regions.service.ts';
 export { importBoundaries, importRegionsCsv, parseCsv } from './region-import.service.ts';
-export { demoShape, generateDemoProvince, rng } from './demo-province.ts';
+export { DEMO_BOUNDS, demoShape, generateDemoProvince, rng } from './demo-province.ts';
 export { regionRoutes } from './regions.routes.ts';
 
 /** The current row of a region, for other modules' validation (no scope check: callers decide). */

@@ -14,7 +14,7 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ANONYMOUS_ACTOR } from '../platform/context.ts';
 import type { Deps } from '../platform/deps.ts';
-import { Unauthenticated } from '../platform/errors.ts';
+import { Invalid, Unauthenticated } from '../platform/errors.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { authenticate, SESSION_COOKIE } from '../modules/identity/identity.routes.ts';
@@ -89,16 +89,21 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const metrics = new HttpMetrics();
+  // Authentication comes first, before the body is read or validated: an anonymous caller learns nothing
+  // about the expected input and cannot make the server parse a large body.
   app.addHook('onRequest', async (req) => {
     req.ctx = { actor: ANONYMOUS_ACTOR, requestId: String(req.id), ip: req.ip ?? null };
     req.sessionId = req.cookies[SESSION_COOKIE];
-  });
-  app.addHook('preHandler', async (req) => {
-    const isApi = req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') && req.url !== '/api/openapi.json';
+    const isApi = req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') && !req.url.startsWith('/api/openapi.json');
     if (!isApi) return;
     const actor = await authenticate(deps, req.sessionId, req.headers.authorization);
     if (actor) req.ctx = { ...req.ctx, actor };
-    else if (!req.routeOptions.config.public) throw new Unauthenticated(req.sessionId ? 'the session has expired: log in again' : 'log in or send an API token');
+    else if (!req.routeOptions.config?.public) throw new Unauthenticated(req.sessionId ? 'the session has expired: log in again' : 'log in or send an API token');
+  });
+  // PostgreSQL text cannot hold NUL characters: refuse them at the edge, naming the field.
+  app.addHook('preValidation', async (req) => {
+    const where = firstNul({ body: req.body, query: req.query, params: req.params });
+    if (where) throw new Invalid('text may not contain NUL (\\u0000) characters', [{ field: where, message: 'contains a NUL character' }]);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', String(req.id));
@@ -136,4 +141,25 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
     return reply.code(404).type('application/problem+json').send(problem(404, 'not-found', `no route ${req.method} ${req.url.split('?')[0]}`, String(req.id)));
   });
   return app;
+}
+
+/** The path of the first string (or key) holding a NUL character, or null. */
+function firstNul(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = firstNul(value[i], `${path}.${i}`);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = path ? `${path}.${k}` : k;
+      if (k.includes('\u0000')) return p;
+      const hit = firstNul(v, p);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }

@@ -2,7 +2,7 @@
 // Audit log routes: read-only, and only for the audit administrator.
 import { z } from 'zod';
 import { AuditRecord, AuditVerification } from '../../../contracts/audit.ts';
-import { page, PageQuery } from '../../../contracts/common.ts';
+import { IsoDateTime, page, PageQuery } from '../../../contracts/common.ts';
 import type { App } from '../../api/types.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { authorize } from '../access/index.ts';
@@ -14,7 +14,7 @@ export function auditRoutes(app: App, deps: Deps): void {
       tags: ['audit'], summary: 'Audit records, newest first (audit administrator only)',
       querystring: PageQuery.extend({
         action: z.string().max(100).optional(), actorId: z.string().uuid().optional(), outcome: z.enum(['success', 'denied', 'failure']).optional(),
-        regionCode: z.string().regex(/^\d{1,15}$/).optional(), from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional(),
+        regionCode: z.string().regex(/^\d{1,15}$/).optional(), from: IsoDateTime.optional(), to: IsoDateTime.optional(),
         q: z.string().max(100).optional(), order: z.enum(['asc', 'desc']).default('desc'),
       }),
       response: { 200: page(AuditRecord) },

@@ -4,10 +4,10 @@ import type { Organization, OrganizationInput, OrganizationPatch } from '../../.
 import type { RequestContext } from '../../platform/context.ts';
 import { executor, withTransaction } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { Conflict, Forbidden, Invalid, NotFound } from '../../platform/errors.ts';
+import { Conflict, Invalid, NotFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { publish } from '../../platform/outbox.ts';
-import { authorize, loadClassificationRules, maskRecord } from '../access/index.ts';
+import { authorize, denied, loadClassificationRules, maskRecord } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion } from '../regions/index.ts';
 import * as store from './organizations.store.ts';
@@ -55,7 +55,9 @@ export async function getOrganization(deps: Deps, ctx: RequestContext, id: strin
   const own = row.id === ctx.actor.organizationId;
   if (!own) {
     await authorize(deps, ctx, 'org:read', { regionCode: row.region_code, type: 'organization', id });
-    if (ctx.actor.roles.every((r) => r === 'social-member')) throw new Forbidden('a social organization member sees only their own organization');
+    if (ctx.actor.roles.every((r) => r === 'social-member')) {
+      throw await denied(deps, ctx, 'a social organization member sees only their own organization', { type: 'organization', id, regionCode: row.region_code, requested: 'org:read' });
+    }
   }
   return maskRecord(ctx.actor, await loadClassificationRules(db), 'organization', present(row));
 }

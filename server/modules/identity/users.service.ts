@@ -5,10 +5,10 @@ import { inScope } from '../../../contracts/region-codes.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { executor, withTransaction } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../../platform/errors.ts';
+import { Conflict, Invalid, NotFound, Unauthenticated } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { publish } from '../../platform/outbox.ts';
-import { authorize, decide, grantableRoles, loadClassificationRules, maskRecord, separationConflict } from '../access/index.ts';
+import { authorize, decide, denied, grantableRoles, loadClassificationRules, maskRecord, separationConflict } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion } from '../regions/index.ts';
 import { findOrganization } from './organizations.store.ts';
@@ -45,12 +45,12 @@ function coversAccount(actor: Actor, scopeCode: string | null): boolean {
   return actor.scopePrefix === '' || (scopeCode !== null && inScope(actor.scopePrefix, scopeCode));
 }
 
-function checkRoles(actor: Actor, roles: readonly Role[], field = 'roles'): void {
+async function checkRoles(deps: Deps, ctx: RequestContext, roles: readonly Role[], target: { id?: string; regionCode: string | null }): Promise<void> {
   const conflict = separationConflict(roles);
-  if (conflict) throw new Invalid(`three-role separation: one account may not hold ${conflict.join(' and ')}`, [{ field, message: 'system-admin, security-admin and audit-admin are mutually exclusive' }], 'role-separation');
-  const allowed = grantableRoles(actor);
+  if (conflict) throw new Invalid(`three-role separation: one account may not hold ${conflict.join(' and ')}`, [{ field: 'roles', message: 'system-admin, security-admin and audit-admin are mutually exclusive' }], 'role-separation');
+  const allowed = grantableRoles(ctx.actor);
   const refused = roles.filter((r) => !allowed.includes(r));
-  if (refused.length) throw new Forbidden(`you may not grant ${refused.join(', ')}`, 'role-not-grantable');
+  if (refused.length) throw await denied(deps, ctx, `you may not grant ${refused.join(', ')}`, { code: 'role-not-grantable', type: 'user', id: target.id, regionCode: target.regionCode, requested: 'user:grant' });
 }
 
 export type UserQuery = { q?: string; role?: string; organizationId?: string; limit: number; offset: number };
@@ -82,8 +82,8 @@ export async function getUser(deps: Deps, ctx: RequestContext, id: string): Prom
 /** Creates an account. */
 export async function createUser(deps: Deps, ctx: RequestContext, input: UserInput): Promise<User> {
   await authorize(deps, ctx, 'user:write', { regionCode: input.scopeCode, type: 'user' });
-  if (input.scopeCode === null && ctx.actor.scopePrefix !== '') throw new Forbidden('only a platform-wide administrator may create platform-wide accounts');
-  checkRoles(ctx.actor, input.roles);
+  if (input.scopeCode === null && ctx.actor.scopePrefix !== '') throw await denied(deps, ctx, 'only a platform-wide administrator may create platform-wide accounts', { type: 'user', requested: 'user:write' });
+  await checkRoles(deps, ctx, input.roles, { regionCode: input.scopeCode });
   const problems = passwordProblems(input.password, deps.config.passwordMinLength, input.username);
   if (problems.length) throw new Invalid('the password does not meet the policy', [{ field: 'password', message: problems.join('; ') }], 'weak-password');
   const passwordHash = await hashPassword(input.password);
@@ -131,14 +131,15 @@ export async function createUser(deps: Deps, ctx: RequestContext, input: UserInp
 export async function updateUser(deps: Deps, ctx: RequestContext, id: string, patch: UserPatch): Promise<User> {
   const target = await visibleUser(deps, ctx, id);
   const grants = patch.roles !== undefined || patch.scopeCode !== undefined || patch.clearance !== undefined || patch.disabled !== undefined;
-  if (grants && target.id === ctx.actor.userId) throw new Forbidden('you may not change your own roles, scope, clearance or status', 'self-grant');
+  const deny = async (reason: string, code?: string) => denied(deps, ctx, reason, { code, type: 'user', id, regionCode: target.scope_code, requested: 'user:grant' });
+  if (grants && target.id === ctx.actor.userId) throw await deny('you may not change your own roles, scope, clearance or status', 'self-grant');
   const canGrant = decide(ctx.actor, 'user:grant').allow;
   await authorize(deps, ctx, canGrant ? 'user:grant' : 'user:write', { regionCode: accountRegion(target), type: 'user', id });
-  if (patch.clearance !== undefined && !canGrant) throw new Forbidden('only the security administrator sets clearance', 'clearance-not-grantable');
-  if (patch.roles) checkRoles(ctx.actor, patch.roles);
-  if (!canGrant && target.roles.some((r) => !grantableRoles(ctx.actor).includes(r))) throw new Forbidden(`you may not manage an account holding ${target.roles.join(', ')}`);
+  if (patch.clearance !== undefined && !canGrant) throw await deny('only the security administrator sets clearance', 'clearance-not-grantable');
+  if (patch.roles) await checkRoles(deps, ctx, patch.roles, { id, regionCode: target.scope_code });
+  if (!canGrant && target.roles.some((r) => !grantableRoles(ctx.actor).includes(r))) throw await deny(`you may not manage an account holding ${target.roles.join(', ')}`);
   if (patch.scopeCode !== undefined) {
-    if (patch.scopeCode === null ? ctx.actor.scopePrefix !== '' : !coversAccount(ctx.actor, patch.scopeCode)) throw new Forbidden('the new scope is outside yours');
+    if (patch.scopeCode === null ? ctx.actor.scopePrefix !== '' : !coversAccount(ctx.actor, patch.scopeCode)) throw await deny('the new scope is outside yours');
   }
   return withTransaction(deps.db, async (tx) => {
     if (patch.scopeCode && !(await findCurrentRegion(tx, patch.scopeCode))) throw new Invalid('no such region', [{ field: 'scopeCode', message: `no current region ${patch.scopeCode}` }]);

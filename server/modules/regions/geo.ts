@@ -52,7 +52,9 @@ export function boundaryProblem(g: BoundaryGeometry): string | null {
       const last = ring[ring.length - 1];
       if (!first || !last || first[0] !== last[0] || first[1] !== last[1]) return 'a polygon ring must end where it starts';
     }
-  if (g.type === 'Polygon' && kinks({ type: 'Feature', properties: {}, geometry: g }).features.length > 0) return 'the polygon crosses itself';
+  for (const poly of polygons) {
+    if (kinks({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: poly } }).features.length > 0) return 'the polygon crosses itself';
+  }
   return null;
 }
 

@@ -80,7 +80,7 @@ export function parseRegionCsv(text: string): ParsedRow[] {
     else if (!level) errors.push({ field: `line ${line}`, message: `level "${levelWord}" is not one of ${LEVELS.join(', ')}` });
     else if (name === '' || name.length > 100) errors.push({ field: `line ${line}`, message: 'the name must have 1–100 characters' });
     else if (parentRaw !== '' && !/^\d{12}(\d{3})?$/.test(parentRaw)) errors.push({ field: `line ${line}`, message: `parent "${parentRaw}" is not a division code` });
-    else if (pop !== '' && !/^\d{1,10}$/.test(pop)) errors.push({ field: `line ${line}`, message: `population "${pop}" is not a whole number` });
+    else if (pop !== '' && (!/^\d{1,10}$/.test(pop) || Number(pop) > 2_000_000_000)) errors.push({ field: `line ${line}`, message: `population "${pop}" is not a whole number up to 2,000,000,000` });
     else out.push({ line, code, name, level, parent: parentRaw === '' ? null : parentRaw, nameEn: nameEn || null, population: pop === '' ? null : Number(pop) });
     if (errors.length >= 100) break;
   }
@@ -150,7 +150,8 @@ export async function importBoundaries(deps: Deps, ctx: RequestContext, doc: unk
   const parsed: { code: string; geometry: BoundaryGeometry }[] = [];
   features.forEach((f, i) => {
     const props = (f as { properties?: Record<string, unknown> } | null)?.properties ?? {};
-    const code = String(props.code ?? props.adcode ?? '');
+    const raw = props.code ?? props.adcode;
+    const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
     const geometry = BoundaryGeometry.safeParse((f as { geometry?: unknown } | null)?.geometry);
     if (!/^\d{12}(\d{3})?$/.test(code)) errors.push({ field: `features[${i}]`, message: `properties.code "${code}" is not a division code` });
     else if (!geometry.success) errors.push({ field: `features[${i}]`, message: 'geometry must be a GeoJSON Polygon or MultiPolygon with [lon, lat] positions' });

@@ -164,6 +164,8 @@ export const Me = z.object({
   permissions: z.array(z.string()),
   /** Roles this person may put on accounts (three-role separation decides). */
   grantableRoles: z.array(Role),
+  /** The password policy's minimum length, for forms that set passwords. */
+  passwordMinLength: z.number().int(),
   via: z.enum(['session', 'token']),
 });
 export type Me = z.infer<typeof Me>;

@@ -16,7 +16,7 @@ export function progressBar(label: string, total: number, stream: NodeJS.WriteSt
       const width = 30;
       const filled = Math.round((pct / 100) * width);
       stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${current}/${total}`);
-    } else if (pct >= lastPrinted + 10 || current === total) {
+    } else if (lastPrinted < 0 || pct >= lastPrinted + 25 || (current === total && lastPrinted < 100)) {
       stream.write(`${label}: ${pct}% (${current}/${total})\n`);
       lastPrinted = pct;
     }

@@ -151,6 +151,7 @@ export async function describeActor(deps: Deps, ctx: RequestContext): Promise<Me
     clearance: a.clearance,
     permissions: permissionsOf(a),
     grantableRoles: grantableRoles(a),
+    passwordMinLength: deps.config.passwordMinLength,
     via: a.kind === 'token' ? 'token' : 'session',
   };
 }

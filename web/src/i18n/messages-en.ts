@@ -157,7 +157,7 @@ export const en: Messages = {
   'user.idCard': 'ID card',
   'user.email': 'Email',
   'user.password': 'Initial password',
-  'user.passwordHint': 'At least 10 characters with three of upper-case, lower-case, digits and symbols, not containing the username',
+  'user.passwordHint': 'At least {min} characters with three of upper-case, lower-case, digits and symbols, not containing the username',
   'user.disabled': 'Disabled',
   'user.enabled': 'Active',
   'user.locked': 'Locked',

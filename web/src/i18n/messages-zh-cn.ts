@@ -156,7 +156,7 @@ export const zhCN = {
   'user.idCard': '身份证号',
   'user.email': '电子邮箱',
   'user.password': '初始密码',
-  'user.passwordHint': '至少 10 位，包含大写字母、小写字母、数字、符号中的三类，且不含用户名',
+  'user.passwordHint': '至少 {min} 位，包含大写字母、小写字母、数字、符号中的三类，且不含用户名',
   'user.disabled': '停用',
   'user.enabled': '正常',
   'user.locked': '已锁定',

@@ -122,7 +122,7 @@ export function UserFormDrawer({ open, onClose, onCreated }: Props) {
             <Input data-testid="user-form-display-name" maxLength={100} />
           </Form.Item>
         </Flex>
-        <Form.Item name="password" label={t('user.password')} extra={t('user.passwordHint')} rules={[{ required: true, message: t('user.passwordRequired') }]}>
+        <Form.Item name="password" label={t('user.password')} extra={t('user.passwordHint', { min: me.passwordMinLength })} rules={[{ required: true, message: t('user.passwordRequired') }]}>
           <Input.Password data-testid="user-form-password" autoComplete="new-password" maxLength={200} />
         </Form.Item>
         <Form.Item name="organizationId" label={t('user.organization')} rules={[{ required: true, message: t('user.organizationRequired') }]}>

@@ -19,6 +19,7 @@ import { auditRoutes } from '../modules/audit/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { authenticate, SESSION_COOKIE } from '../modules/identity/identity.routes.ts';
 import { regionRoutes } from '../modules/regions/index.ts';
+import { twinRoutes } from '../modules/twin/index.ts';
 import { HttpMetrics } from './metrics.ts';
 import { handleError, problem } from './problem.ts';
 import type { App } from './types.ts';
@@ -45,7 +46,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   app.setErrorHandler(handleError);
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser(['application/geo+json'], { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser(['application/geo+json', 'application/ld+json', 'application/merge-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, JSON.parse(body as string));
     } catch {
@@ -94,7 +95,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   app.addHook('onRequest', async (req) => {
     req.ctx = { actor: ANONYMOUS_ACTOR, requestId: String(req.id), ip: req.ip ?? null };
     req.sessionId = req.cookies[SESSION_COOKIE];
-    const isApi = req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') && !req.url.startsWith('/api/openapi.json');
+    const isApi = (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') && !req.url.startsWith('/api/openapi.json')) || req.url.startsWith('/ngsi-ld/');
     if (!isApi) return;
     const actor = await authenticate(deps, req.sessionId, req.headers.authorization);
     if (actor) req.ctx = { ...req.ctx, actor };
@@ -131,11 +132,12 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   identityRoutes(app, deps);
   regionRoutes(app, deps);
   auditRoutes(app, deps);
+  twinRoutes(app, deps);
 
   const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: true, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    if (hasConsole && req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0] ?? '')) {
+    if (hasConsole && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ngsi-ld/') && !path.extname(req.url.split('?')[0] ?? '')) {
       return reply.type('text/html').sendFile('index.html'); // client-side routes
     }
     return reply.code(404).type('application/problem+json').send(problem(404, 'not-found', `no route ${req.method} ${req.url.split('?')[0]}`, String(req.id)));

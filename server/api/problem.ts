@@ -22,7 +22,27 @@ export function problem(status: number, code: string, detail: string, requestId:
   };
 }
 
+// NGSI-LD clients read the standard's problem types (ETSI GS CIM 009, 5.5.2).
+const NGSI_TYPES: Record<string, string> = {
+  'malformed-json': 'InvalidRequest',
+  'unsupported-media-type': 'InvalidRequest',
+  'too-large': 'InvalidRequest',
+  invalid: 'BadRequestData',
+  'not-found': 'ResourceNotFound',
+  'already-exists': 'AlreadyExists',
+  conflict: 'AlreadyExists',
+  'ld-context-not-available': 'LdContextNotAvailable',
+  'operation-not-supported': 'OperationNotSupported',
+  'too-many-results': 'TooManyResults',
+  'bad-request': 'BadRequestData',
+};
+
 function send(reply: FastifyReply, p: Problem) {
+  const url = reply.request.url;
+  if (url.startsWith('/ngsi-ld/')) {
+    const ngsi = NGSI_TYPES[p.code];
+    if (ngsi) return reply.code(p.status).type('application/json').send({ ...p, type: `https://uri.etsi.org/ngsi-ld/errors/${ngsi}`, title: ngsi });
+  }
   return reply.code(p.status).type('application/problem+json').send(p);
 }
 

@@ -724,6 +724,15 @@ const PROTECTED: Record<string, Req> = {
   'get /api/regions/{code}/geojson': { method: 'GET', url: '/api/regions/990000000000/geojson' },
   'get /api/audit': { method: 'GET', url: '/api/audit' },
   'get /api/audit/verify': { method: 'GET', url: '/api/audit/verify' },
+  'post /ngsi-ld/v1/entities': { method: 'POST', url: '/ngsi-ld/v1/entities', body: { id: 'urn:ngsi-ld:T:1', type: 'T' } },
+  'get /ngsi-ld/v1/entities': { method: 'GET', url: '/ngsi-ld/v1/entities?type=T' },
+  'get /ngsi-ld/v1/entities/{entityId}': { method: 'GET', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1' },
+  'delete /ngsi-ld/v1/entities/{entityId}': { method: 'DELETE', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1' },
+  'post /ngsi-ld/v1/entities/{entityId}/attrs': { method: 'POST', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs', body: { a: 1 } },
+  'patch /ngsi-ld/v1/entities/{entityId}/attrs': { method: 'PATCH', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs', body: { a: 1 } },
+  'patch /ngsi-ld/v1/entities/{entityId}/attrs/{attrId}': { method: 'PATCH', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs/a', body: { value: 1 } },
+  'delete /ngsi-ld/v1/entities/{entityId}/attrs/{attrId}': { method: 'DELETE', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs/a' },
+  'get /ngsi-ld/v1/temporal/entities/{entityId}': { method: 'GET', url: '/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:T:1' },
 };
 const PUBLIC = ['post /api/auth/login', 'post /api/auth/logout'];
 

@@ -28,6 +28,42 @@ export async function denied(
   return new Forbidden(reason, opts.code);
 }
 
+/**
+ * A denial decided inside a transaction. The transaction rolls back, and the denial is audited after it
+ * (in a transaction of its own) by `withDeferredDenials`: the embedded engine has one connection, so a
+ * second transaction cannot start while the first holds it.
+ */
+export class DeferredDenial extends Error {
+  constructor(
+    readonly reason: string,
+    readonly action: Action,
+    readonly resource: AccessResource & { type?: string; id?: string | null },
+  ) {
+    super(reason);
+  }
+}
+
+/** Inside a transaction: throws a DeferredDenial unless the actor may do `action` on `resource`. */
+export function check(ctx: RequestContext, action: Action, resource: AccessResource & { type?: string; id?: string | null } = {}): void {
+  const decision = decide(ctx.actor, action, resource);
+  if (!decision.allow) throw new DeferredDenial(decision.reason, action, resource);
+}
+
+/** Runs `fn` (which holds a transaction) and audits a DeferredDenial it threw, answering 403. */
+export async function withDeferredDenials<T>(deps: Pick<Deps, 'db' | 'config'>, ctx: RequestContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof DeferredDenial)) throw err;
+    throw await denied(deps, ctx, `not allowed: ${err.reason}`, {
+      type: err.resource.type ?? err.action.split(':')[0],
+      id: err.resource.id ?? null,
+      regionCode: err.resource.regionCode ?? null,
+      requested: err.action,
+    });
+  }
+}
+
 /** Throws Forbidden (and records the denial) unless the actor may do `action` on `resource`. */
 export async function authorize(deps: Pick<Deps, 'db' | 'config'>, ctx: RequestContext, action: Action, resource: AccessResource & { type?: string; id?: string | null } = {}): Promise<void> {
   const decision = decide(ctx.actor, action, resource);

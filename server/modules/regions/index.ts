@@ -2,7 +2,8 @@
 // Public surface of the regions module.
 import { today } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db.ts';
-import { findRegion, insertRegions, type RegionRow } from './regions.store.ts';
+import { findRegion, insertRegions, type RegionRow, regionsWithBoxContaining } from './regions.store.ts';
+import { containsPoint } from './geo.ts';
 import { generateDemoProvince } from './demo-province.ts';
 
 export * from './regions.service.ts';
@@ -13,6 +14,12 @@ export { regionRoutes } from './regions.routes.ts';
 /** The current row of a region, for other modules' validation (no scope check: callers decide). */
 export function findCurrentRegion(db: Executor, code: string): Promise<RegionRow | undefined> {
   return findRegion(db, code, today());
+}
+
+/** The smallest current region containing a point, platform-wide (for placing things; no scope check). */
+export async function locateRegionWith(db: Executor, lon: number, lat: number): Promise<RegionRow | undefined> {
+  const candidates = await regionsWithBoxContaining(db, lon, lat, today(), '');
+  return candidates.find((r) => containsPoint(r.boundary, lon, lat));
 }
 
 /** Writes the generated demo province (caller holds the transaction). */

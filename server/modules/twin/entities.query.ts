@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Query Entities (GET /entities, POST /entityOperations/query) and the temporal API over the history.
+import type { RequestContext } from '../../platform/context.ts';
+import { executor } from '../../platform/db.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { Invalid } from '../../platform/errors.ts';
+import { authorize } from '../access/index.ts';
+import * as store from './entities.store.ts';
+import { geoMatches, GeoQueryError, geoPrefilter, parseGeoQuery } from './geo-query.ts';
+import { expand, type LdContext } from './ngsi-context.ts';
+import { compileQuery, mapAttributeNames, parseQuery, QueryParseError } from './ngsi-query.ts';
+
+/** The parameters of a query, as strings from a query string or values from a POST body. */
+export type EntityQueryParams = {
+  type?: string;
+  id?: string;
+  idPattern?: string;
+  q?: string;
+  georel?: string;
+  geometry?: string;
+  coordinates?: string | unknown;
+  geoproperty?: string;
+  limit: number;
+  offset: number;
+  count: boolean;
+};
+
+// Candidates the exact geo test may examine for one query: beyond this, ask for a narrower area.
+const MAX_GEO_CANDIDATES = 50_000;
+
+function listParam(v: string | undefined): string[] {
+  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/** Runs a query in the actor's scope; returns the page and, when asked, the total. */
+export async function queryEntities(deps: Deps, ctx: RequestContext, p: EntityQueryParams, ld: LdContext): Promise<{ rows: store.EntityRow[]; total: number | null }> {
+  await authorize(deps, ctx, 'twin:read');
+  const clauses: string[] = [];
+  const values: unknown[] = [];
+  const bind = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  clauses.push(`e.region_code LIKE ${bind(ctx.actor.scopePrefix)} || '%'`);
+  const types = listParam(p.type);
+  if (types.length) clauses.push(`e.type = ANY (${bind(types.map((t) => expand(ld, t)))})`);
+  const ids = listParam(p.id);
+  if (ids.length) clauses.push(`e.id = ANY (${bind(ids)})`);
+  if (p.idPattern) {
+    try {
+      new RegExp(p.idPattern);
+    } catch {
+      throw new Invalid('idPattern is not a valid regular expression', [{ field: 'idPattern', message: 'invalid regular expression' }]);
+    }
+    clauses.push(`e.id ~ ${bind(p.idPattern)}`);
+  }
+  if (p.q) {
+    let compiled;
+    try {
+      compiled = compileQuery(mapAttributeNames(parseQuery(p.q), (name) => expand(ld, name)), values.length + 1);
+    } catch (err) {
+      if (err instanceof QueryParseError) throw new Invalid(`q: ${err.message}`, [{ field: 'q', message: `${err.message} (at ${err.position})` }]);
+      throw err;
+    }
+    values.push(...compiled.values);
+    clauses.push(`(${compiled.sql})`);
+  }
+  let geo;
+  try {
+    geo = parseGeoQuery({ georel: p.georel, geometry: p.geometry, coordinates: p.coordinates, geoproperty: p.geoproperty });
+  } catch (err) {
+    if (err instanceof GeoQueryError) throw new Invalid(err.message, [{ field: err.parameter, message: err.message }]);
+    throw err;
+  }
+  const db = executor(deps.db);
+  if (!geo) return run(() => store.queryEntities(db, { clauses, values, limit: p.limit, offset: p.offset, count: p.count }));
+
+  const geoprop = expand(ld, geo.geoproperty);
+  if (geoprop === 'https://uri.etsi.org/ngsi-ld/location') {
+    const pre = geoPrefilter(geo, 'e.bbox', values.length + 1);
+    if (pre) {
+      values.push(...pre.values);
+      clauses.push(`(${pre.sql})`);
+    }
+  }
+  const candidates = await run(() => store.queryEntities(db, { clauses, values, limit: MAX_GEO_CANDIDATES + 1, offset: 0, count: false }));
+  if (candidates.rows.length > MAX_GEO_CANDIDATES) throw new Invalid(`the geo-query matches more than ${MAX_GEO_CANDIDATES} candidates: narrow it`, [{ field: 'georel', message: 'too many candidates' }], 'too-many-results');
+  const matches = candidates.rows.filter((row) => {
+    const attr = row.attrs[geoprop];
+    const inst = Array.isArray(attr) ? attr[0] : attr;
+    return inst?.type === 'GeoProperty' && geoMatches(geo, inst.value as Parameters<typeof geoMatches>[1]);
+  });
+  return { rows: matches.slice(p.offset, p.offset + p.limit), total: p.count ? matches.length : null };
+}
+
+/** Runs a query, turning a regular expression PostgreSQL refuses (2201B) into a 400. */
+async function run<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if ((err as { code?: string }).code === '2201B') throw new Invalid(`a regular expression in the query is not valid: ${(err as Error).message}`, [{ field: 'q', message: 'invalid regular expression' }]);
+    throw err;
+  }
+}
+
+/** Temporal query parameters. */
+export type TemporalParams = { timerel?: 'before' | 'after' | 'between'; timeAt?: string; endTimeAt?: string; lastN?: number; attrs?: Set<string> };
+
+/** Turns timerel/timeAt/endTimeAt into a [from, to) range. */
+export function timeRange(p: TemporalParams): { from?: string; to?: string } {
+  if (!p.timerel) {
+    if (p.timeAt || p.endTimeAt) throw new Invalid('timeAt needs timerel', [{ field: 'timerel', message: 'required with timeAt' }]);
+    return {};
+  }
+  if (!p.timeAt) throw new Invalid('timerel needs timeAt', [{ field: 'timeAt', message: 'required with timerel' }]);
+  if (p.timerel === 'before') return { to: p.timeAt };
+  if (p.timerel === 'after') return { from: p.timeAt };
+  if (!p.endTimeAt) throw new Invalid('timerel=between needs endTimeAt', [{ field: 'endTimeAt', message: 'required with timerel=between' }]);
+  if (Date.parse(p.endTimeAt) <= Date.parse(p.timeAt)) throw new Invalid('endTimeAt must be after timeAt', [{ field: 'endTimeAt', message: 'must be after timeAt' }]);
+  return { from: p.timeAt, to: p.endTimeAt };
+}
+
+/** The history of one entity's attributes in a time range (last N per attribute when asked). */
+export async function entityHistory(deps: Deps, ctx: RequestContext, row: Pick<store.EntityRow, 'id'>, p: TemporalParams): Promise<store.HistoryRow[]> {
+  await authorize(deps, ctx, 'twin:read');
+  const range = timeRange(p);
+  return store.readHistory(executor(deps.db), row.id, { attrs: p.attrs ? [...p.attrs] : undefined, ...range, lastN: p.lastN });
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Executor } from '../../platform/db.ts';
+
+/** An attribute instance in normalized form. */
+export type Instance = Record<string, unknown> & { type: string };
+/** Attributes keyed by expanded IRI: one instance, or several (one per datasetId). */
+export type Attrs = Record<string, Instance | Instance[]>;
+
+export type EntityRow = {
+  id: string;
+  type: string;
+  region_code: string;
+  region_explicit: boolean;
+  attrs: Attrs;
+  location: unknown;
+  created_at: Date;
+  modified_at: Date;
+};
+
+export async function findEntity(db: Executor, id: string, lock = false): Promise<EntityRow | undefined> {
+  const { rows } = await db.query<EntityRow>(`SELECT * FROM twin_entity WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function insertEntity(db: Executor, e: Omit<EntityRow, 'created_at' | 'modified_at'> & { bbox: string | null }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO twin_entity (id, type, region_code, region_explicit, attrs, location, bbox) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
+    [e.id, e.type, e.region_code, e.region_explicit, JSON.stringify(e.attrs), e.location === null ? null : JSON.stringify(e.location), e.bbox],
+  );
+  return rowCount === 1;
+}
+
+export async function updateEntity(db: Executor, e: Pick<EntityRow, 'id' | 'region_code' | 'region_explicit' | 'attrs' | 'location'> & { bbox: string | null }): Promise<void> {
+  await db.query(
+    `UPDATE twin_entity SET region_code = $2, region_explicit = $3, attrs = $4, location = $5, bbox = $6, modified_at = now() WHERE id = $1`,
+    [e.id, e.region_code, e.region_explicit, JSON.stringify(e.attrs), e.location === null ? null : JSON.stringify(e.location), e.bbox],
+  );
+}
+
+export async function deleteEntityRow(db: Executor, id: string): Promise<void> {
+  await db.query('DELETE FROM twin_entity WHERE id = $1', [id]);
+}
+
+export type HistoryInsert = { entityId: string; attr: string; datasetId: string | null; instance: Instance | null; observedAt: string | null; regionCode: string };
+
+export async function insertHistory(db: Executor, rows: HistoryInsert[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const values: unknown[] = [];
+    const tuples = chunk.map((r) => {
+      const b = values.length;
+      values.push(r.entityId, r.attr, r.datasetId, r.instance === null ? null : JSON.stringify(r.instance), r.observedAt, r.regionCode);
+      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6})`;
+    });
+    await db.query(`INSERT INTO twin_attribute_history (entity_id, attr, dataset_id, instance, observed_at, region_code) VALUES ${tuples.join(',')}`, values);
+  }
+}
+
+export type HistoryRow = { attr: string; dataset_id: string | null; instance: Instance | null; observed_at: Date | null; received_at: Date };
+
+/** History of an entity's attributes in time order, optionally bounded. */
+export async function readHistory(
+  db: Executor,
+  entityId: string,
+  f: { attrs?: string[]; from?: string; to?: string; lastN?: number },
+): Promise<HistoryRow[]> {
+  const values: unknown[] = [entityId];
+  const clauses = ['entity_id = $1'];
+  const t = 'coalesce(observed_at, received_at)';
+  if (f.attrs?.length) {
+    values.push(f.attrs);
+    clauses.push(`attr = ANY ($${values.length})`);
+  }
+  if (f.from) {
+    values.push(f.from);
+    clauses.push(`${t} >= $${values.length}`);
+  }
+  if (f.to) {
+    values.push(f.to);
+    clauses.push(`${t} < $${values.length}`);
+  }
+  const where = clauses.join(' AND ');
+  if (f.lastN) {
+    values.push(f.lastN);
+    const { rows } = await db.query<HistoryRow>(
+      `SELECT attr, dataset_id, instance, observed_at, received_at FROM (
+         SELECT h.*, row_number() OVER (PARTITION BY attr, dataset_id ORDER BY ${t} DESC, id DESC) AS n FROM twin_attribute_history h WHERE ${where}) x
+       WHERE n <= $${values.length} ORDER BY attr, ${t}, id`,
+      values,
+    );
+    return rows;
+  }
+  const { rows } = await db.query<HistoryRow>(`SELECT attr, dataset_id, instance, observed_at, received_at FROM twin_attribute_history WHERE ${where} ORDER BY attr, ${t}, id LIMIT 100000`, values);
+  return rows;
+}
+
+/** Query filters already compiled to SQL by the service. */
+export type EntityQuery = { clauses: string[]; values: unknown[]; limit: number; offset: number; count: boolean };
+
+export async function queryEntities(db: Executor, q: EntityQuery): Promise<{ rows: EntityRow[]; total: number | null }> {
+  const where = q.clauses.length ? `WHERE ${q.clauses.join(' AND ')}` : '';
+  let total: number | null = null;
+  if (q.count) {
+    const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM twin_entity e ${where}`, q.values);
+    total = r.rows[0]?.n ?? 0;
+  }
+  const { rows } = await db.query<EntityRow>(`SELECT e.* FROM twin_entity e ${where} ORDER BY e.id LIMIT ${q.limit} OFFSET ${q.offset}`, q.values);
+  return { rows, total };
+}

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Public surface of the twin: entities with history behind the NGSI-LD API.
+export { createEntity, deleteEntity, getEntity, writeAttributes } from './entities.service.ts';
+export { queryEntities } from './entities.query.ts';
+export { twinRoutes } from './twin.routes.ts';

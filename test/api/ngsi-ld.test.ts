@@ -228,6 +228,62 @@ describe('history and the temporal API', () => {
   });
 });
 
+describe('batch operations', () => {
+  const b = (id: string, level: number) => sensor(`urn:ngsi-ld:WaterLevelSensor:${id}`, village.centroid, level);
+
+  it('creates a batch, reporting per-entity errors with 207', async () => {
+    const ok = await p.call('POST', `${BASE}/entityOperations/create`, { as: op, body: [b('b1', 1), b('b2', 2)] });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toEqual(['urn:ngsi-ld:WaterLevelSensor:b1', 'urn:ngsi-ld:WaterLevelSensor:b2']);
+    const mixed = await p.call('POST', `${BASE}/entityOperations/create`, { as: op, body: [b('b3', 3), b('b1', 1), { id: 'bad id', type: 'X' }, sensor('urn:ngsi-ld:WaterLevelSensor:b4', otherVillage.centroid, 4)] });
+    expect(mixed.status).toBe(207);
+    const r = mixed.body as { success: string[]; errors: { entityId: string; error: { type: string; status: number } }[] };
+    expect(r.success).toEqual(['urn:ngsi-ld:WaterLevelSensor:b3']);
+    expect(r.errors.map((e) => [e.entityId, e.error.status])).toEqual([
+      ['urn:ngsi-ld:WaterLevelSensor:b1', 409],
+      ['bad id', 400],
+      ['urn:ngsi-ld:WaterLevelSensor:b4', 403],
+    ]);
+    expect(r.errors[0]?.error.type).toBe('https://uri.etsi.org/ngsi-ld/errors/AlreadyExists');
+    // nothing of the failed ones was written
+    expect((await p.call('GET', `${BASE}/entities/urn:ngsi-ld:WaterLevelSensor:b4`, { as: admin })).status).toBe(404);
+  });
+
+  it('upserts (replace or update), updates and deletes in batches', async () => {
+    const up = await p.call('POST', `${BASE}/entityOperations/upsert`, { as: op, body: [{ id: 'urn:ngsi-ld:WaterLevelSensor:b1', type: 'WaterLevelSensor', waterLevel: { type: 'Property', value: 9 } }, b('b5', 5)] });
+    expect(up.status).toBe(201);
+    expect(up.body).toEqual(['urn:ngsi-ld:WaterLevelSensor:b5']);
+    const replaced = (await p.call('GET', `${BASE}/entities/urn:ngsi-ld:WaterLevelSensor:b1?options=keyValues`, { as: op })).body as Record<string, unknown>;
+    expect(replaced).toEqual({ id: 'urn:ngsi-ld:WaterLevelSensor:b1', type: 'WaterLevelSensor', waterLevel: 9 });
+    const merge = await p.call('POST', `${BASE}/entityOperations/upsert?options=update`, { as: op, body: [{ id: 'urn:ngsi-ld:WaterLevelSensor:b2', type: 'WaterLevelSensor', battery: { type: 'Property', value: 0.5 } }] });
+    expect(merge.status).toBe(204);
+    const merged = (await p.call('GET', `${BASE}/entities/urn:ngsi-ld:WaterLevelSensor:b2?options=keyValues`, { as: op })).body as Record<string, unknown>;
+    expect(merged).toMatchObject({ waterLevel: 2, battery: 0.5 });
+    const upd = await p.call('POST', `${BASE}/entityOperations/update?options=noOverwrite`, { as: op, body: [{ id: 'urn:ngsi-ld:WaterLevelSensor:b2', battery: { type: 'Property', value: 0.1 } }, { id: 'urn:ngsi-ld:WaterLevelSensor:b3', battery: { type: 'Property', value: 0.7 } }] });
+    expect(upd.status).toBe(207);
+    expect((upd.body as { success: string[] }).success).toEqual(['urn:ngsi-ld:WaterLevelSensor:b3']);
+    const del = await p.call('POST', `${BASE}/entityOperations/delete`, { as: op, body: ['urn:ngsi-ld:WaterLevelSensor:b1', 'urn:ngsi-ld:WaterLevelSensor:none'] });
+    expect(del.status).toBe(207);
+    expect((del.body as { errors: { entityId: string; error: { status: number } }[] }).errors).toEqual([expect.objectContaining({ entityId: 'urn:ngsi-ld:WaterLevelSensor:none', error: expect.objectContaining({ status: 404 }) })]);
+    expect((await p.call('POST', `${BASE}/entityOperations/delete`, { as: op, body: ['urn:ngsi-ld:WaterLevelSensor:b2'] })).status).toBe(204);
+    for (const bad of [{}, [], 'x', Array.from({ length: 1001 }, () => 'urn:a:b')]) {
+      expect((await p.call('POST', `${BASE}/entityOperations/delete`, { as: op, body: bad })).status).toBe(400);
+    }
+  });
+
+  it('queries with a JSON body', async () => {
+    const res = await p.call('POST', `${BASE}/entityOperations/query?count=true`, {
+      as: op,
+      body: { type: 'Query', entities: [{ type: 'WaterLevelSensor', idPattern: ':b[0-9]$' }], q: 'waterLevel>=3', attrs: ['waterLevel'] },
+    });
+    expect(res.status).toBe(200);
+    expect((res.body as { id: string }[]).map((e) => e.id)).toEqual(['urn:ngsi-ld:WaterLevelSensor:b3', 'urn:ngsi-ld:WaterLevelSensor:b5']);
+    expect(res.headers['ngsild-results-count']).toBe('2');
+    expect(Object.keys((res.body as Record<string, unknown>[])[0] ?? {}).sort()).toEqual(['id', 'type', 'waterLevel']);
+    expect((await p.call('POST', `${BASE}/entityOperations/query`, { as: op, body: { entities: [] } })).status).toBe(400);
+  });
+});
+
 describe('bad input', () => {
   it('never answers random bodies and queries with a 5xx', async () => {
     const fc = (await import('fast-check')).default;

@@ -304,3 +304,23 @@ export async function deleteEntity(deps: Deps, ctx: RequestContext, id: string):
 export function visibleTo(ctx: RequestContext, regionCode: string): boolean {
   return inScope(ctx.actor.scopePrefix, regionCode);
 }
+
+/** Replaces all attributes of an existing entity (batch upsert with options=replace). */
+export async function replaceEntity(deps: Deps, ctx: RequestContext, body: Record<string, unknown>, ld: LdContext): Promise<void> {
+  await authorize(deps, ctx, 'twin:write');
+  const id = body.id as string;
+  const parsed = parseAttributes(body, ld);
+  await withDeferredDenials(deps, ctx, () => withTransaction(deps.db, async (tx) => {
+    const row = await lockForWrite(ctx, tx, id);
+    const attrs: Attrs = Object.fromEntries([...parsed].map(([k, v]) => [k, packInstances(v)]));
+    const removed = Object.entries(row.attrs)
+      .filter(([k]) => !(k in attrs))
+      .flatMap(([attr, v]) => instancesOf(v).map((x) => ({ attr, datasetId: (x.datasetId as string | undefined) ?? null })));
+    await saveChanges(deps, ctx, tx, row, attrs, parsed, removed);
+  }));
+}
+
+/** Whether an entity exists (for batch upsert); no scope check — the write that follows checks it. */
+export async function entityExists(deps: Deps, id: string): Promise<boolean> {
+  return (await store.findEntity(executor(deps.db), id)) !== undefined;
+}

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { App } from '../../api/types.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { Invalid } from '../../platform/errors.ts';
+import * as batch from './batch.service.ts';
+import type { BatchResult } from './batch.service.ts';
 import * as entities from './entities.service.ts';
 import { entityHistory, queryEntities, type TemporalParams } from './entities.query.ts';
 import { compact, CORE_CONTEXT_URL, CORE_LINK, contextFromLink, expand, type LdContext, resolveContext } from './ngsi-context.ts';
@@ -75,7 +77,45 @@ function multiStatus(reply: FastifyReply, result: entities.UpdateResult, ld: LdC
   });
 }
 
+function batchReply(reply: FastifyReply, r: BatchResult, kind: 'create' | 'upsert' | 'update' | 'delete') {
+  if (r.errors.length) return reply.code(207).type('application/json').send({ success: r.success, errors: r.errors });
+  if (kind === 'create' || (kind === 'upsert' && r.created.length)) return reply.code(201).type('application/json').send(r.created);
+  return reply.code(204).send();
+}
+
 export function twinRoutes(app: App, deps: Deps): void {
+  const Options = z.object({ options: z.string().max(200).optional() }).passthrough();
+  app.post(`${BASE}/entityOperations/create`, { schema: { tags, summary: 'Batch create entities (201, or 207 with per-entity errors)' } }, async (req, reply) =>
+    batchReply(reply, await batch.batchCreate(deps, req.ctx, req.body, requestContext(req)), 'create'),
+  );
+  app.post(`${BASE}/entityOperations/upsert`, { schema: { tags, summary: 'Batch create or replace (options=update merges) entities', querystring: Options } }, async (req, reply) => {
+    const mode = (req.query.options ?? '').split(',').includes('update') ? 'update' : 'replace';
+    return batchReply(reply, await batch.batchUpsert(deps, req.ctx, req.body, requestContext(req), mode), 'upsert');
+  });
+  app.post(`${BASE}/entityOperations/update`, { schema: { tags, summary: 'Batch update entity attributes (options=noOverwrite)', querystring: Options } }, async (req, reply) =>
+    batchReply(reply, await batch.batchUpdate(deps, req.ctx, req.body, requestContext(req), (req.query.options ?? '').split(',').includes('noOverwrite')), 'update'),
+  );
+  app.post(`${BASE}/entityOperations/delete`, { schema: { tags, summary: 'Batch delete entities by id' } }, async (req, reply) =>
+    batchReply(reply, await batch.batchDelete(deps, req.ctx, req.body), 'delete'),
+  );
+  app.post(`${BASE}/entityOperations/query`, { schema: { tags, summary: 'Query entities with a JSON body (type Query)', querystring: z.object({ limit: z.coerce.number().int().min(0).max(1000).default(20), offset: z.coerce.number().int().min(0).default(0), count: z.enum(['true', 'false']).default('false'), options: z.string().max(200).optional() }).passthrough() } }, async (req, reply) => {
+    const ld = requestContext(req);
+    const b = req.body as Record<string, unknown> | null;
+    if (!b || typeof b !== 'object' || Array.isArray(b) || b.type !== 'Query') throw new Invalid('the body is a Query: { "type": "Query", … }', [{ field: 'type', message: 'must be "Query"' }]);
+    const ents = Array.isArray(b.entities) ? (b.entities as Record<string, unknown>[]) : [];
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const geoQ = (b.geoQ ?? {}) as Record<string, unknown>;
+    const list = (key: string) => ents.map((e) => str(e?.[key])).filter((x): x is string => !!x).join(',') || undefined;
+    const attrs = Array.isArray(b.attrs) ? (b.attrs as unknown[]).filter((a): a is string => typeof a === 'string').join(',') : undefined;
+    const { rows, total } = await queryEntities(deps, req.ctx, {
+      type: list('type'), id: list('id'), idPattern: str(ents[0]?.idPattern), q: str(b.q),
+      georel: str(geoQ.georel), geometry: str(geoQ.geometry), coordinates: geoQ.coordinates, geoproperty: str(geoQ.geoproperty),
+      limit: req.query.limit, offset: req.query.offset, count: req.query.count === 'true',
+    }, ld);
+    if (total !== null) reply.header('ngsild-results-count', String(total));
+    return sendLd(req, reply, ld, rows.map((r) => renderEntity(r, ld, renderOptions(req.query.options, undefined, parseAttrsParam(ld, attrs)))));
+  });
+
   app.post(`${BASE}/entities`, { schema: { tags, summary: 'Create an entity' } }, async (req, reply) => {
     const ld = requestContext(req);
     const row = await entities.createEntity(deps, req.ctx, req.body, ld);

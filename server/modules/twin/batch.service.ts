@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// Batch entity operations (POST /entityOperations/create|upsert|update|delete): each entity is processed on
+// its own, and the answer lists which succeeded and why the others failed (207 Multi-Status).
+import type { RequestContext } from '../../platform/context.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError, Invalid } from '../../platform/errors.ts';
+import { createEntity, deleteEntity, entityExists, replaceEntity, writeAttributes } from './entities.service.ts';
+import type { LdContext } from './ngsi-context.ts';
+
+/** The outcome of a batch: ids that succeeded, ids created, and per-entity errors. */
+export type BatchResult = { success: string[]; created: string[]; errors: { entityId: string; error: { type: string; title: string; status: number; detail: string } }[] };
+
+const MAX_BATCH = 1000;
+
+function asEntities(body: unknown, ids = false): unknown[] {
+  if (!Array.isArray(body)) throw new Invalid('a batch is a JSON array', [{ field: 'body', message: 'expected an array' }]);
+  if (body.length === 0) throw new Invalid('the batch is empty', [{ field: 'body', message: 'empty' }]);
+  if (body.length > MAX_BATCH) throw new Invalid(`a batch holds at most ${MAX_BATCH} entities`, [{ field: 'body', message: 'too many' }]);
+  if (ids && !body.every((x) => typeof x === 'string')) throw new Invalid('delete takes an array of entity ids', [{ field: 'body', message: 'expected strings' }]);
+  return body;
+}
+
+function idOf(e: unknown): string {
+  return e && typeof e === 'object' && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : '';
+}
+
+function problemOf(err: unknown): BatchResult['errors'][number]['error'] {
+  if (err instanceof AppError) {
+    const type = { 400: 'BadRequestData', 403: 'OperationNotSupported', 404: 'ResourceNotFound', 409: 'AlreadyExists', 503: 'LdContextNotAvailable' }[err.status] ?? 'BadRequestData';
+    return { type: `https://uri.etsi.org/ngsi-ld/errors/${type}`, title: type, status: err.status, detail: err.message };
+  }
+  throw err;
+}
+
+/** Runs `op` for every item, collecting successes and errors. */
+async function each(items: unknown[], op: (item: unknown, result: BatchResult) => Promise<void>): Promise<BatchResult> {
+  const result: BatchResult = { success: [], created: [], errors: [] };
+  for (const item of items) {
+    try {
+      await op(item, result);
+    } catch (err) {
+      result.errors.push({ entityId: typeof item === 'string' ? item : idOf(item), error: problemOf(err) });
+    }
+  }
+  return result;
+}
+
+export function batchCreate(deps: Deps, ctx: RequestContext, body: unknown, ld: LdContext): Promise<BatchResult> {
+  return each(asEntities(body), async (e, r) => {
+    const row = await createEntity(deps, ctx, e, ld);
+    r.success.push(row.id);
+    r.created.push(row.id);
+  });
+}
+
+export function batchUpsert(deps: Deps, ctx: RequestContext, body: unknown, ld: LdContext, mode: 'replace' | 'update'): Promise<BatchResult> {
+  return each(asEntities(body), async (e, r) => {
+    const id = idOf(e);
+    if (id && (await entityExists(deps, id))) {
+      if (mode === 'replace') await replaceEntity(deps, ctx, e as Record<string, unknown>, ld);
+      else await writeAttributes(deps, ctx, id, e, ld, 'append');
+      r.success.push(id);
+    } else {
+      const row = await createEntity(deps, ctx, e, ld);
+      r.success.push(row.id);
+      r.created.push(row.id);
+    }
+  });
+}
+
+export function batchUpdate(deps: Deps, ctx: RequestContext, body: unknown, ld: LdContext, noOverwrite: boolean): Promise<BatchResult> {
+  return each(asEntities(body), async (e, r) => {
+    const id = idOf(e);
+    if (!id) throw new Invalid('each entity needs an id', [{ field: 'id', message: 'missing' }]);
+    const out = await writeAttributes(deps, ctx, id, e, ld, noOverwrite ? 'append-keep' : 'append');
+    if (out.notUpdated.length) throw new Invalid(out.notUpdated.map((n) => `${n.attributeName}: ${n.reason}`).join('; '), [{ field: 'attrs', message: 'not updated' }]);
+    r.success.push(id);
+  });
+}
+
+export function batchDelete(deps: Deps, ctx: RequestContext, body: unknown): Promise<BatchResult> {
+  return each(asEntities(body, true), async (id, r) => {
+    await deleteEntity(deps, ctx, id as string);
+    r.success.push(id as string);
+  });
+}

@@ -2,6 +2,7 @@
 import { bbox as turfBbox, destination, distance, pointToLineDistance } from '@turf/turf';
 import type { Geometry, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../regions/index.ts';
 import { openMemoryDatabase } from '../../platform/db.ts';
 import { geoMatches, geoPrefilter, GeoQueryError, parseGeoQuery, type GeoQuery } from './geo-query.ts';
 
@@ -347,7 +348,7 @@ describe('geoPrefilter', () => {
   });
 
   it('never excludes a true match (random entities, real box index)', async () => {
-    const rand = mulberry32(20240611);
+    const rand = rng(20240611);
     const between = (a: number, b: number) => a + (b - a) * rand();
     const entities: G[] = [];
     const queries: GeoQuery[] = [];
@@ -434,15 +435,3 @@ describe('geoPrefilter', () => {
     }
   });
 });
-
-/** Small seeded PRNG: reproducible random geometries. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -124,7 +124,7 @@ describe('web console', () => {
     const tree = page.getByTestId('region-tree');
     for (const child of children.items) {
       await tree.locator(`[data-testid=region-tree-node][data-code="${child.code}"]`).waitFor();
-      expect(await tree.locator(`[data-code="${child.code}"]`).innerText()).toContain(child.name);
+      await expect.poll(() => tree.locator(`[data-code="${child.code}"]`).innerText()).toContain(child.name);
     }
     await expect.poll(() => page.getByTestId('region-details-code').innerText()).toContain(root.code);
     await page.waitForTimeout(600); // let the map's entry animation finish before the screenshot
@@ -135,7 +135,7 @@ describe('web console', () => {
     if (!first) throw new Error('unreachable: children were checked above');
     await tree.locator(`[data-testid=region-tree-node][data-code="${first.code}"]`).click();
     await expect.poll(() => page.getByTestId('region-details-name').innerText()).toBe(first.name);
-    expect(await page.getByTestId('region-breadcrumb').innerText()).toContain(root.name);
+    await expect.poll(() => page.getByTestId('region-breadcrumb').innerText()).toContain(root.name);
     expect(page.url()).toContain(`#/regions/${first.code}`);
     expect(errors).toEqual([]);
   });
@@ -145,10 +145,10 @@ describe('web console', () => {
     await signIn(page, accountWith('system-admin'));
     await page.getByTestId('lang-en').click();
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
-    expect(await page.getByTestId('nav-regions').innerText()).toBe('Regions');
+    await expect.poll(() => page.getByTestId('nav-regions').innerText()).toBe('Regions');
     await page.reload();
     await page.getByTestId('header-user').waitFor();
-    expect(await page.getByTestId('nav-regions').innerText()).toBe('Regions');
+    await expect.poll(() => page.getByTestId('nav-regions').innerText()).toBe('Regions');
     await page.getByTestId('lang-zh-CN').click();
     await expect.poll(() => page.getByTestId('nav-regions').innerText()).toBe('区划浏览');
   });
@@ -191,7 +191,7 @@ describe('web console', () => {
     await page.getByTestId('audit-action-filter').fill('user.created');
     const row = page.locator('[data-testid=audit-table] tr', { hasText: username });
     await row.first().waitFor();
-    expect(await row.first().getByTestId('audit-action').innerText()).toBe('user.created');
+    await expect.poll(() => row.first().getByTestId('audit-action').innerText()).toBe('user.created');
 
     await page.getByTestId('audit-verify').click();
     const result = page.getByTestId('audit-verify-result');
@@ -236,7 +236,7 @@ describe('web console', () => {
 
     const { page, errors } = await openPage();
     await signIn(page, mine);
-    expect(await page.getByTestId('header-scope').innerText()).toContain(myCounty.name);
+    await expect.poll(() => page.getByTestId('header-scope').innerText()).toContain(myCounty.name);
     await page.getByTestId('nav-regions').click();
 
     // The tree holds their county at the top and nothing outside it.

@@ -2,7 +2,7 @@
 // Public surface of the regions module.
 import { today } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db.ts';
-import { findRegion, insertRegions, type RegionRow, regionsWithBoxContaining } from './regions.store.ts';
+import { deepestContaining, findRegion, insertRegions, type RegionRow } from './regions.store.ts';
 import { containsPoint } from './geo.ts';
 import { generateDemoProvince } from './demo-province.ts';
 
@@ -18,8 +18,7 @@ export function findCurrentRegion(db: Executor, code: string): Promise<RegionRow
 
 /** The smallest current region containing a point, platform-wide (for placing things; no scope check). */
 export async function locateRegionWith(db: Executor, lon: number, lat: number): Promise<RegionRow | undefined> {
-  const candidates = await regionsWithBoxContaining(db, lon, lat, today(), '');
-  return candidates.find((r) => containsPoint(r.boundary, lon, lat));
+  return deepestContaining(db, lon, lat, today(), '', (g) => containsPoint(g, lon, lat));
 }
 
 /** Writes the generated demo province (caller holds the transaction). */

@@ -86,8 +86,7 @@ export async function searchRegions(
 /** The smallest visible region containing a point (exact polygon test on bounding-box candidates). */
 export async function locateRegion(deps: Deps, ctx: RequestContext, lon: number, lat: number, asOf = today()): Promise<Region | null> {
   await authorize(deps, ctx, 'region:read');
-  const candidates = await store.regionsWithBoxContaining(executor(deps.db), lon, lat, asOf, ctx.actor.scopePrefix);
-  const hit = candidates.find((r) => containsPoint(r.boundary, lon, lat));
+  const hit = await store.deepestContaining(executor(deps.db), lon, lat, asOf, ctx.actor.scopePrefix, (g) => containsPoint(g, lon, lat));
   return hit ? presentRegion(hit) : null;
 }
 

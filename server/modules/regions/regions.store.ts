@@ -104,15 +104,33 @@ export async function listBoundaries(db: Executor, f: SubtreeFilter & { level: L
   return rows;
 }
 
-/** Regions whose bounding box holds the point (candidates for the exact test), deepest first. */
-export async function regionsWithBoxContaining(db: Executor, lon: number, lat: number, asOf: string, scopePrefix: string): Promise<BoundaryRow[]> {
-  const { rows } = await db.query<BoundaryRow>(
-    `SELECT ${COLUMNS}, r.boundary FROM region r
+/** Regions whose bounding box holds the point (candidates for the exact test), deepest first, without boundaries. */
+export async function regionsWithBoxContaining(db: Executor, lon: number, lat: number, asOf: string, scopePrefix: string): Promise<RegionRow[]> {
+  const { rows } = await db.query<RegionRow>(
+    `SELECT ${COLUMNS} FROM region r
      WHERE r.bbox @> box(point($1, $2), point($1, $2)) AND ${CURRENT('$3')} AND r.code LIKE $4 || '%'
      ORDER BY length(r.prefix) DESC, r.code`,
     [lon, lat, asOf, scopePrefix],
   );
   return rows;
+}
+
+/** The boundary of a current region row. */
+export async function findBoundary(db: Executor, code: string, asOf: string): Promise<BoundaryGeometry | undefined> {
+  const { rows } = await db.query<{ boundary: BoundaryGeometry }>(`SELECT r.boundary FROM region r WHERE r.code = $1 AND ${CURRENT('$2')} AND r.boundary IS NOT NULL`, [code, asOf]);
+  return rows[0]?.boundary;
+}
+
+/**
+ * The deepest candidate whose polygon holds the point. Boundaries are read one at a time, deepest first:
+ * the first usually holds the point, and the large polygons of the upper levels are never parsed.
+ */
+export async function deepestContaining(db: Executor, lon: number, lat: number, asOf: string, scopePrefix: string, contains: (g: BoundaryGeometry) => boolean): Promise<RegionRow | undefined> {
+  for (const candidate of await regionsWithBoxContaining(db, lon, lat, asOf, scopePrefix)) {
+    const boundary = await findBoundary(db, candidate.code, asOf);
+    if (boundary && contains(boundary)) return candidate;
+  }
+  return undefined;
 }
 
 export type RegionInsert = {

@@ -732,6 +732,7 @@ const PROTECTED: Record<string, Req> = {
   'patch /ngsi-ld/v1/entities/{entityId}/attrs': { method: 'PATCH', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs', body: { a: 1 } },
   'patch /ngsi-ld/v1/entities/{entityId}/attrs/{attrId}': { method: 'PATCH', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs/a', body: { value: 1 } },
   'delete /ngsi-ld/v1/entities/{entityId}/attrs/{attrId}': { method: 'DELETE', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1/attrs/a' },
+  'get /ngsi-ld/v1/temporal/entities': { method: 'GET', url: '/ngsi-ld/v1/temporal/entities?type=T' },
   'get /ngsi-ld/v1/temporal/entities/{entityId}': { method: 'GET', url: '/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:T:1' },
   'post /ngsi-ld/v1/entityOperations/create': { method: 'POST', url: '/ngsi-ld/v1/entityOperations/create', body: [{ id: 'urn:ngsi-ld:T:1', type: 'T' }] },
   'post /ngsi-ld/v1/entityOperations/upsert': { method: 'POST', url: '/ngsi-ld/v1/entityOperations/upsert', body: [{ id: 'urn:ngsi-ld:T:1', type: 'T' }] },

@@ -221,6 +221,31 @@ describe('history and the temporal API', () => {
     expect(badRange.status).toBe(400);
   });
 
+  it('aggregates values per period (sum, avg, min, max, totalCount)', async () => {
+    const id = 'urn:ngsi-ld:WaterLevelSensor:001';
+    const hourly = (await p.call('GET', `${BASE}/temporal/entities/${id}?attrs=waterLevel&aggrMethods=avg,max,totalCount&aggrPeriodDuration=PT2H&timerel=between&timeAt=2026-06-01T08:00:00Z&endTimeAt=2026-06-01T12:00:00Z`, { as: op })).body as { waterLevel: Record<string, [number, string, string][]> };
+    // 08:00 → 1.2 and 09:00 → 1.5 fall in the first two hours, 10:00 → 1.8 in the next
+    expect(hourly.waterLevel.avg).toEqual([
+      [1.35, '2026-06-01T08:00:00.000Z', '2026-06-01T10:00:00.000Z'],
+      [1.8, '2026-06-01T10:00:00.000Z', '2026-06-01T12:00:00.000Z'],
+    ]);
+    expect(hourly.waterLevel.max?.map((x) => x[0])).toEqual([1.5, 1.8]);
+    expect(hourly.waterLevel.totalCount?.map((x) => x[0])).toEqual([2, 1]);
+    const whole = (await p.call('GET', `${BASE}/temporal/entities/${id}?attrs=waterLevel&aggrMethods=sum,min`, { as: op })).body as { waterLevel: Record<string, [number, string, string][]> };
+    expect(whole.waterLevel.sum?.[0]?.[0]).toBeCloseTo(4.5);
+    expect(whole.waterLevel.min?.[0]?.[0]).toBe(1.2);
+    expect((await p.call('GET', `${BASE}/temporal/entities/${id}?aggrMethods=median`, { as: op })).status).toBe(400);
+    expect((await p.call('GET', `${BASE}/temporal/entities/${id}?aggrMethods=avg&aggrPeriodDuration=1h`, { as: op })).status).toBe(400);
+  });
+
+  it('queries the history of several entities', async () => {
+    const res = await p.call('GET', `${BASE}/temporal/entities?type=WaterLevelSensor&idPattern=${encodeURIComponent(':00[1]$')}&attrs=waterLevel&lastN=2&options=temporalValues&count=true`, { as: op });
+    expect(res.status).toBe(200);
+    expect(res.headers['ngsild-results-count']).toBe('1');
+    expect((res.body as { id: string; waterLevel: { values: unknown[] } }[])[0]?.waterLevel.values).toHaveLength(2);
+    expect((await p.call('GET', `${BASE}/temporal/entities?attrs=waterLevel`, { as: op })).status).toBe(400);
+  });
+
   it('audits twin changes', async () => {
     const auditor = await p.login('auditadmin');
     const page = (await p.call('GET', '/api/audit?action=twin.entity&limit=100', { as: auditor })).body as { items: { action: string }[] };

@@ -8,7 +8,8 @@ import { Invalid } from '../../platform/errors.ts';
 import * as batch from './batch.service.ts';
 import type { BatchResult } from './batch.service.ts';
 import * as entities from './entities.service.ts';
-import { entityHistory, queryEntities, type TemporalParams } from './entities.query.ts';
+import { entityHistory, queryEntities, type TemporalParams, timeRange } from './entities.query.ts';
+import { aggregate, parseAggrMethods, parseDuration } from './temporal-aggregate.ts';
 import { compact, CORE_CONTEXT_URL, CORE_LINK, contextFromLink, expand, type LdContext, resolveContext } from './ngsi-context.ts';
 import { parseAttrsParam, type RenderOptions, renderEntity, renderFeature, renderTemporal } from './ngsi-render.ts';
 
@@ -177,23 +178,43 @@ export function twinRoutes(app: App, deps: Deps): void {
     return reply.code(204).send();
   });
 
+  const Temporal = z.object({
+    timerel: z.enum(['before', 'after', 'between']).optional(), timeAt: ISO.optional(), endTimeAt: ISO.optional(),
+    lastN: z.coerce.number().int().min(1).max(10000).optional(), attrs: z.string().max(2000).optional(), options: z.string().max(200).optional(),
+    aggrMethods: z.string().max(100).optional(), aggrPeriodDuration: z.string().max(50).optional(),
+  });
+  type TemporalQuery = z.infer<typeof Temporal>;
+  /** Renders one entity's history in the representation the query asks for. */
+  const temporalOf = async (req: FastifyRequest, ld: LdContext, row: Parameters<typeof renderTemporal>[0], q: TemporalQuery) => {
+    const p: TemporalParams = { timerel: q.timerel, timeAt: q.timeAt, endTimeAt: q.endTimeAt, lastN: q.lastN, attrs: parseAttrsParam(ld, q.attrs) };
+    const history = await entityHistory(deps, req.ctx, row, p);
+    const options = (q.options ?? '').split(',');
+    if (q.aggrMethods || options.includes('aggregatedValues')) {
+      const methods = parseAggrMethods(q.aggrMethods ?? 'avg');
+      const aggregated = aggregate(history, methods, parseDuration(q.aggrPeriodDuration ?? 'P0D'), timeRange(p));
+      return { id: row.id, type: compact(ld, row.type), ...Object.fromEntries([...aggregated].map(([attr, v]) => [compact(ld, attr), v])) };
+    }
+    return renderTemporal(row, history, ld, options.includes('temporalValues'));
+  };
+
   app.get(`${BASE}/temporal/entities/:entityId`, {
-    schema: {
-      tags, summary: 'The temporal evolution of an entity (timerel, timeAt, endTimeAt, lastN, attrs, options=temporalValues)',
-      params: EntityId,
-      querystring: z
-        .object({
-          timerel: z.enum(['before', 'after', 'between']).optional(), timeAt: ISO.optional(), endTimeAt: ISO.optional(),
-          lastN: z.coerce.number().int().min(1).max(10000).optional(), attrs: z.string().max(2000).optional(), options: z.string().max(200).optional(),
-        })
-        .passthrough(),
-    },
+    schema: { tags, summary: 'The temporal evolution of an entity (timerel, timeAt, endTimeAt, lastN, attrs, temporalValues, aggrMethods + aggrPeriodDuration)', params: EntityId, querystring: Temporal.passthrough() },
   }, async (req, reply) => {
     const ld = requestContext(req);
     const row = await entities.getEntity(deps, req.ctx, req.params.entityId);
-    const p: TemporalParams = { timerel: req.query.timerel, timeAt: req.query.timeAt, endTimeAt: req.query.endTimeAt, lastN: req.query.lastN, attrs: parseAttrsParam(ld, req.query.attrs) };
-    const history = await entityHistory(deps, req.ctx, row, p);
-    const temporalValues = (req.query.options ?? '').split(',').includes('temporalValues');
-    return sendLd(req, reply, ld, renderTemporal(row, history, ld, temporalValues));
+    return sendLd(req, reply, ld, await temporalOf(req, ld, row, req.query));
+  });
+
+  app.get(`${BASE}/temporal/entities`, {
+    schema: { tags, summary: 'Query the temporal evolution of entities (the entity filters of GET /entities with the temporal parameters)', querystring: QueryString.extend(Temporal.shape) },
+  }, async (req, reply) => {
+    const ld = requestContext(req);
+    const qs = req.query;
+    if (!qs.type && !qs.id && !qs.idPattern && !qs.q && !qs.georel) throw new Invalid('say which entities: type, id, idPattern, q or a geo-query', [{ field: 'type', message: 'required without id, idPattern, q or georel' }]);
+    const { rows, total } = await queryEntities(deps, req.ctx, { ...qs, count: qs.count === 'true' }, ld);
+    if (total !== null) reply.header('ngsild-results-count', String(total));
+    const out: Record<string, unknown>[] = [];
+    for (const row of rows) out.push(await temporalOf(req, ld, row, qs));
+    return sendLd(req, reply, ld, out);
   });
 }

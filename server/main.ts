@@ -7,6 +7,7 @@ import { type Database, openEmbeddedDatabase, openServerDatabase } from './platf
 import type { Deps } from './platform/deps.ts';
 import { migrate } from './platform/migrate.ts';
 import { OutboxDispatcher } from './platform/outbox.ts';
+import { registerSubscriptions } from './modules/twin/index.ts';
 
 /** Opens the configured database: PostgreSQL server when DATABASE_URL is set, else embedded in the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -26,6 +27,7 @@ export type Platform = { app: App; deps: Deps; close(): Promise<void> };
 export async function buildPlatform(config: Config, db: Database, opts: { logger?: boolean } = {}): Promise<Platform> {
   await migrate(db);
   const deps = buildDeps(config, db);
+  registerSubscriptions(deps);
   const app = await buildHttp(deps, opts);
   deps.outbox.start();
   return {

@@ -12,6 +12,7 @@ import { authorize, check, withDeferredDenials } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion, locateRegionWith } from '../regions/index.ts';
 import * as store from './entities.store.ts';
+import { queueNotifications } from './subscriptions.service.ts';
 import { type Attrs, type Instance } from './entities.store.ts';
 import { CORE_MEMBERS, expand, type LdContext } from './ngsi-context.ts';
 
@@ -174,6 +175,7 @@ export async function createEntity(deps: Deps, ctx: RequestContext, body: unknow
     const row = { id: e.id as string, type: expand(ld, type), region_code: place.regionCode, region_explicit: place.explicit, attrs, location: place.location, bbox: place.bbox };
     if (!(await store.insertEntity(tx, row))) throw new Conflict(`entity ${row.id} already exists`, 'already-exists');
     await store.insertHistory(tx, historyRows(row.id, row.region_code, parsed));
+    await queueNotifications(tx, row.id, parsed.keys());
     await recordAudit(tx, ctx, deps.config.auditHash, { action: 'twin.entity-created', resourceType: 'entity', resourceId: row.id, regionCode: row.region_code, details: { type: row.type } });
     await publish(tx, { topic: 'twin.entity.created', aggregateId: row.id, regionCode: row.region_code, payload: { id: row.id, type: row.type, attrs: [...parsed.keys()] } });
     return (await store.findEntity(tx, row.id)) as store.EntityRow;
@@ -282,6 +284,7 @@ async function saveChanges(deps: Deps, ctx: RequestContext, tx: Executor, row: s
   if (place.regionCode !== row.region_code) check(ctx, 'twin:write', { regionCode: place.regionCode, type: 'entity', id: row.id });
   await store.updateEntity(tx, { id: row.id, region_code: place.regionCode, region_explicit: place.explicit, attrs, location: place.location, bbox: place.bbox });
   await store.insertHistory(tx, historyRows(row.id, place.regionCode, changed, deleted));
+  await queueNotifications(tx, row.id, [...changed.keys(), ...deleted.map((d) => d.attr)]);
   await recordAudit(tx, ctx, deps.config.auditHash, {
     action: 'twin.entity-updated', resourceType: 'entity', resourceId: row.id, regionCode: place.regionCode,
     details: { changed: [...changed.keys()], deleted: deleted.map((d) => d.attr), ...(place.regionCode !== row.region_code ? { movedFrom: row.region_code } : {}) },

@@ -3,3 +3,4 @@
 export { createEntity, deleteEntity, getEntity, writeAttributes } from './entities.service.ts';
 export { queryEntities } from './entities.query.ts';
 export { twinRoutes } from './twin.routes.ts';
+export { registerSubscriptions } from './subscriptions.service.ts';

@@ -8,6 +8,7 @@ import { Invalid } from '../../platform/errors.ts';
 import * as batch from './batch.service.ts';
 import type { BatchResult } from './batch.service.ts';
 import * as entities from './entities.service.ts';
+import * as subscriptions from './subscriptions.service.ts';
 import { entityHistory, queryEntities, type TemporalParams, timeRange } from './entities.query.ts';
 import { aggregate, parseAggrMethods, parseDuration } from './temporal-aggregate.ts';
 import { compact, CORE_CONTEXT_URL, CORE_LINK, contextFromLink, expand, type LdContext, resolveContext } from './ngsi-context.ts';
@@ -175,6 +176,30 @@ export function twinRoutes(app: App, deps: Deps): void {
   }, async (req, reply) => {
     const ld = requestContext(req);
     await entities.deleteAttribute(deps, req.ctx, req.params.entityId, req.params.attrId, ld, { datasetId: req.query.datasetId, deleteAll: req.query.deleteAll === 'true' });
+    return reply.code(204).send();
+  });
+
+  const SubId = z.object({ subscriptionId: z.string().min(1).max(512) });
+  app.post(`${BASE}/subscriptions`, { schema: { tags, summary: 'Subscribe to entity changes (HTTP notifications)' } }, async (req, reply) => {
+    const id = await subscriptions.createSubscription(deps, req.ctx, req.body, requestContext(req));
+    return reply.code(201).header('location', `${BASE}/subscriptions/${encodeURIComponent(id)}`).send();
+  });
+  app.get(`${BASE}/subscriptions`, {
+    schema: { tags, summary: 'Your subscriptions with their delivery status', querystring: z.object({ limit: z.coerce.number().int().min(0).max(1000).default(20), offset: z.coerce.number().int().min(0).default(0), count: z.enum(['true', 'false']).default('false') }).passthrough() },
+  }, async (req, reply) => {
+    const { items, total } = await subscriptions.listSubscriptions(deps, req.ctx, req.query.limit, req.query.offset);
+    if (req.query.count === 'true') reply.header('ngsild-results-count', String(total));
+    return reply.type('application/json').send(items);
+  });
+  app.get(`${BASE}/subscriptions/:subscriptionId`, { schema: { tags, summary: 'One subscription with its status (timesSent, lastNotification, lastFailure…)', params: SubId } }, async (req, reply) =>
+    reply.type('application/json').send(await subscriptions.getSubscription(deps, req.ctx, req.params.subscriptionId)),
+  );
+  app.patch(`${BASE}/subscriptions/:subscriptionId`, { schema: { tags, summary: 'Change a subscription', params: SubId } }, async (req, reply) => {
+    await subscriptions.updateSubscription(deps, req.ctx, req.params.subscriptionId, req.body, requestContext(req));
+    return reply.code(204).send();
+  });
+  app.delete(`${BASE}/subscriptions/:subscriptionId`, { schema: { tags, summary: 'Delete a subscription', params: SubId } }, async (req, reply) => {
+    await subscriptions.deleteSubscription(deps, req.ctx, req.params.subscriptionId);
     return reply.code(204).send();
   });
 

@@ -22,4 +22,5 @@ CREATE TABLE twin_subscription (
   created_at        timestamptz NOT NULL DEFAULT now(),
   modified_at       timestamptz NOT NULL DEFAULT now()
 );
+-- matching looks subscriptions up by entity type (entity_types @> ARRAY[type])
 CREATE INDEX twin_subscription_types_idx ON twin_subscription USING gin (entity_types);

@@ -240,7 +240,7 @@ export async function queueNotifications(db: Executor, entityId: string, changed
   const changed = new Set<string>(changedAttrs);
   const { rows } = await db.query<SubscriptionRow>(
     `SELECT * FROM twin_subscription WHERE active AND (expires_at IS NULL OR expires_at > now())
-       AND (cardinality(entity_types) = 0 OR $1 = ANY (entity_types)) AND $2 LIKE scope_prefix || '%'`,
+       AND (cardinality(entity_types) = 0 OR entity_types @> ARRAY[$1]::text[]) AND $2 LIKE scope_prefix || '%'`,
     [entity.type, entity.region_code],
   );
   for (const s of rows) {

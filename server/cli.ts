@@ -100,6 +100,13 @@ async function start(config: Config): Promise<void> {
   process.stderr.write(`database: ${db.describe}\n`);
   if (db.engine === 'embedded') process.stderr.write('  (embedded PGlite: for a single machine and demos; set DATABASE_URL to use PostgreSQL server in production)\n');
   const platform = await buildPlatform(config, db);
+  if (config.ngsiTrusted) {
+    const bar = '!'.repeat(78);
+    process.stderr.write(
+      `${bar}\n!! TRUSTED-NETWORK MODE: /ngsi-ld/v1 answers WITHOUT authentication as role ${config.ngsiTrusted.role}\n` +
+        `!! in scope ${config.ngsiTrusted.scopeCode ?? 'the whole platform'}. Only run it behind a gateway that authenticates.\n${bar}\n`,
+    );
+  }
   let accounts: Awaited<ReturnType<typeof seedDemo>> | undefined;
   if (config.seedDemo && !(await hasDemoProvince(platform.deps))) {
     const report = progressReporter('seeding demo province:');

@@ -12,7 +12,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ANONYMOUS_ACTOR } from '../platform/context.ts';
+import { scopePrefixOf } from '../../contracts/region-codes.ts';
+import { type Actor, ANONYMOUS_ACTOR } from '../platform/context.ts';
 import type { Deps } from '../platform/deps.ts';
 import { Invalid, Unauthenticated } from '../platform/errors.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
@@ -90,6 +91,14 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const metrics = new HttpMetrics();
+  // Trusted-network mode: a gateway in front (a PEP proxy) has authenticated the caller already.
+  const trusted = deps.config.ngsiTrusted;
+  const trustedActor: Actor | undefined = trusted
+    ? {
+        kind: 'system', userId: null, username: 'trusted-network', displayName: 'trusted network', organizationId: null,
+        roles: [trusted.role], scopeCode: trusted.scopeCode, scopePrefix: scopePrefixOf(trusted.scopeCode), clearance: 'internal',
+      }
+    : undefined;
   // Authentication comes first, before the body is read or validated: an anonymous caller learns nothing
   // about the expected input and cannot make the server parse a large body.
   app.addHook('onRequest', async (req) => {
@@ -97,7 +106,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
     req.sessionId = req.cookies[SESSION_COOKIE];
     const isApi = (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') && !req.url.startsWith('/api/openapi.json')) || req.url.startsWith('/ngsi-ld/');
     if (!isApi) return;
-    const actor = await authenticate(deps, req.sessionId, req.headers.authorization);
+    const actor = (await authenticate(deps, req.sessionId, req.headers.authorization)) ?? (req.url.startsWith('/ngsi-ld/') ? trustedActor : undefined);
     if (actor) req.ctx = { ...req.ctx, actor };
     else if (!req.routeOptions.config?.public) throw new Unauthenticated(req.sessionId ? 'the session has expired: log in again' : 'log in or send an API token');
   });

@@ -29,6 +29,9 @@ const EnvSchema = z.object({
   YZ_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   YZ_IMPORT_LIMIT_BYTES: z.coerce.number().int().min(1024).default(104_857_600),
   YZ_BUILD_CONSOLE: bool.default(true),
+  YZ_NGSI_TRUSTED_NETWORK: bool.default(false),
+  YZ_NGSI_TRUSTED_SCOPE: z.string().regex(/^\d{12}(\d{3})?$/, 'a region code').optional(),
+  YZ_NGSI_TRUSTED_ROLE: z.enum(['viewer', 'operator']).default('viewer'),
 });
 
 /** Parsed platform configuration. */
@@ -54,6 +57,8 @@ export type Config = {
   bodyLimitBytes: number;
   importLimitBytes: number;
   buildConsole: boolean;
+  /** Serve /ngsi-ld without authentication (a gateway in front authenticates) under this scope and role. */
+  ngsiTrusted: { scopeCode: string | null; role: 'viewer' | 'operator' } | null;
 };
 
 /** Thrown when the environment holds an invalid option; the message names each one. */
@@ -90,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.YZ_BODY_LIMIT_BYTES,
     importLimitBytes: e.YZ_IMPORT_LIMIT_BYTES,
     buildConsole: e.YZ_BUILD_CONSOLE,
+    ngsiTrusted: e.YZ_NGSI_TRUSTED_NETWORK ? { scopeCode: e.YZ_NGSI_TRUSTED_SCOPE ?? null, role: e.YZ_NGSI_TRUSTED_ROLE } : null,
   };
 }
 

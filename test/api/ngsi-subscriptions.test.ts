@@ -133,3 +133,21 @@ describe('subscriptions', () => {
     }
   });
 });
+
+describe('trusted-network mode', () => {
+  it('serves NGSI-LD without authentication under the fixed scope and role, and nothing else', async () => {
+    const scope = p.account('operator-b').scope as string;
+    const trusted = await createTestPlatform({ YZ_NGSI_TRUSTED_NETWORK: 'true', YZ_NGSI_TRUSTED_SCOPE: scope, YZ_NGSI_TRUSTED_ROLE: 'viewer' });
+    try {
+      const list = await trusted.call('GET', `${BASE}/entities?type=WaterLevelSensor`);
+      expect(list.status).toBe(200);
+      const write = await trusted.call('POST', `${BASE}/entities`, { body: { id: 'urn:ngsi-ld:T:trusted', type: 'T', regionCode: { type: 'Property', value: scope } } });
+      expect(write.status).toBe(403); // the fixed role reads only
+      expect((await trusted.call('GET', '/api/regions/roots')).status).toBe(401); // the rest of the API still asks
+    } finally {
+      await trusted.stop();
+    }
+    // off by default
+    expect((await p.call('GET', `${BASE}/entities?type=WaterLevelSensor`)).status).toBe(401);
+  });
+});

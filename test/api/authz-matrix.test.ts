@@ -744,6 +744,10 @@ const PROTECTED: Record<string, Req> = {
   'post /ngsi-ld/v1/entityOperations/update': { method: 'POST', url: '/ngsi-ld/v1/entityOperations/update', body: [{ id: 'urn:ngsi-ld:T:1', a: 1 }] },
   'post /ngsi-ld/v1/entityOperations/delete': { method: 'POST', url: '/ngsi-ld/v1/entityOperations/delete', body: ['urn:ngsi-ld:T:1'] },
   'post /ngsi-ld/v1/entityOperations/query': { method: 'POST', url: '/ngsi-ld/v1/entityOperations/query', body: { type: 'Query', entities: [{ type: 'T' }] } },
+  'get /api/twin/types': { method: 'GET', url: '/api/twin/types' },
+  'get /api/twin/rollup': { method: 'GET', url: '/api/twin/rollup?type=T' },
+  'get /api/twin/rollup/h3': { method: 'GET', url: '/api/twin/rollup/h3?type=T' },
+  'get /api/twin/graph': { method: 'GET', url: '/api/twin/graph?id=urn:ngsi-ld:T:1' },
 };
 const PUBLIC = ['post /api/auth/login', 'post /api/auth/logout'];
 

@@ -3,12 +3,12 @@
 // its own, and the answer lists which succeeded and why the others failed (207 Multi-Status).
 import type { RequestContext } from '../../platform/context.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { AppError, Invalid } from '../../platform/errors.ts';
-import { createEntity, deleteEntity, entityExists, replaceEntity, writeAttributes } from './entities.service.ts';
-import type { LdContext } from './ngsi-context.ts';
+import { Invalid } from '../../platform/errors.ts';
+import { createEntity, deleteEntity, writeAttributes } from './entities.service.ts';
+import { type BatchResult, problemOf, upsertBatch } from './upsert.service.ts';
 
-/** The outcome of a batch: ids that succeeded, ids created, and per-entity errors. */
-export type BatchResult = { success: string[]; created: string[]; errors: { entityId: string; error: { type: string; title: string; status: number; detail: string } }[] };
+export type { BatchResult };
+import type { LdContext } from './ngsi-context.ts';
 
 const MAX_BATCH = 1000;
 
@@ -22,14 +22,6 @@ function asEntities(body: unknown, ids = false): unknown[] {
 
 function idOf(e: unknown): string {
   return e && typeof e === 'object' && typeof (e as { id?: unknown }).id === 'string' ? (e as { id: string }).id : '';
-}
-
-function problemOf(err: unknown): BatchResult['errors'][number]['error'] {
-  if (err instanceof AppError) {
-    const type = { 400: 'BadRequestData', 403: 'OperationNotSupported', 404: 'ResourceNotFound', 409: 'AlreadyExists', 503: 'LdContextNotAvailable' }[err.status] ?? 'BadRequestData';
-    return { type: `https://uri.etsi.org/ngsi-ld/errors/${type}`, title: type, status: err.status, detail: err.message };
-  }
-  throw err;
 }
 
 /** Runs `op` for every item, collecting successes and errors. */
@@ -54,18 +46,7 @@ export function batchCreate(deps: Deps, ctx: RequestContext, body: unknown, ld: 
 }
 
 export function batchUpsert(deps: Deps, ctx: RequestContext, body: unknown, ld: LdContext, mode: 'replace' | 'update'): Promise<BatchResult> {
-  return each(asEntities(body), async (e, r) => {
-    const id = idOf(e);
-    if (id && (await entityExists(deps, id))) {
-      if (mode === 'replace') await replaceEntity(deps, ctx, e as Record<string, unknown>, ld);
-      else await writeAttributes(deps, ctx, id, e, ld, 'append');
-      r.success.push(id);
-    } else {
-      const row = await createEntity(deps, ctx, e, ld);
-      r.success.push(row.id);
-      r.created.push(row.id);
-    }
-  });
+  return upsertBatch(deps, ctx, asEntities(body), ld, mode);
 }
 
 export function batchUpdate(deps: Deps, ctx: RequestContext, body: unknown, ld: LdContext, noOverwrite: boolean): Promise<BatchResult> {

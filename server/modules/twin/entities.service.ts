@@ -16,15 +16,15 @@ import { queueNotifications } from './subscriptions.service.ts';
 import { type Attrs, type Instance } from './entities.store.ts';
 import { CORE_MEMBERS, expand, type LdContext } from './ngsi-context.ts';
 
-const LOCATION = 'https://uri.etsi.org/ngsi-ld/location';
+export const LOCATION = 'https://uri.etsi.org/ngsi-ld/location';
 /** The attribute that places an entity in a region explicitly (its value is a region code). */
 export const REGION_ATTR = 'https://uri.etsi.org/ngsi-ld/default-context/regionCode';
-const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$/;
+export const URI = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$/;
 const GEO_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
 
-type Geometry = { type: string; coordinates: unknown };
+export type Geometry = { type: string; coordinates: unknown };
 
-function bad(message: string, field: string): Invalid {
+export function bad(message: string, field: string): Invalid {
   return new Invalid(message, [{ field, message }]);
 }
 
@@ -102,16 +102,16 @@ export function parseAttributes(body: Record<string, unknown>, ld: LdContext, fi
   return out;
 }
 
-function instancesOf(v: Instance | Instance[] | undefined): Instance[] {
+export function instancesOf(v: Instance | Instance[] | undefined): Instance[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-function packInstances(list: Instance[]): Instance | Instance[] {
+export function packInstances(list: Instance[]): Instance | Instance[] {
   return list.length === 1 ? (list[0] as Instance) : list;
 }
 
 /** Decides where the entity lives: an explicit regionCode, else the smallest region holding its location. */
-async function placeEntity(tx: Executor, attrs: Attrs, fallback: string | null): Promise<{ regionCode: string; explicit: boolean; location: Geometry | null; bbox: string | null }> {
+export async function placeEntity(tx: Executor, attrs: Attrs, fallback: string | null): Promise<{ regionCode: string; explicit: boolean; location: Geometry | null; bbox: string | null }> {
   const loc = instancesOf(attrs[LOCATION])[0];
   const location = loc ? (loc.value as Geometry) : null;
   let bbox: string | null = null;
@@ -146,16 +146,16 @@ function boundsOf(g: Geometry): [number, number, number, number] {
   return b;
 }
 
-function historyRows(entityId: string, regionCode: string, changes: Map<string, Instance[]>, deleted: { attr: string; datasetId: string | null }[] = []): store.HistoryInsert[] {
+export function historyRows(entityId: string, entityType: string, regionCode: string, changes: Map<string, Instance[]>, deleted: { attr: string; datasetId: string | null }[] = []): store.HistoryInsert[] {
   const rows: store.HistoryInsert[] = [];
   for (const [attr, list] of changes)
-    for (const inst of list) rows.push({ entityId, attr, datasetId: (inst.datasetId as string | undefined) ?? null, instance: inst, observedAt: (inst.observedAt as string | undefined) ?? null, regionCode });
-  for (const d of deleted) rows.push({ entityId, attr: d.attr, datasetId: d.datasetId, instance: null, observedAt: null, regionCode });
+    for (const inst of list) rows.push({ entityId, entityType, attr, datasetId: (inst.datasetId as string | undefined) ?? null, instance: inst, observedAt: (inst.observedAt as string | undefined) ?? null, regionCode });
+  for (const d of deleted) rows.push({ entityId, entityType, attr: d.attr, datasetId: d.datasetId, instance: null, observedAt: null, regionCode });
   return rows;
 }
 
 /** The actor's fallback region for entities without location: their scope root, when they have one. */
-function fallbackRegion(ctx: RequestContext): string | null {
+export function fallbackRegion(ctx: RequestContext): string | null {
   return ctx.actor.scopeCode;
 }
 
@@ -174,7 +174,7 @@ export async function createEntity(deps: Deps, ctx: RequestContext, body: unknow
     check(ctx, 'twin:write', { regionCode: place.regionCode, type: 'entity', id: e.id as string });
     const row = { id: e.id as string, type: expand(ld, type), region_code: place.regionCode, region_explicit: place.explicit, attrs, location: place.location, bbox: place.bbox };
     if (!(await store.insertEntity(tx, row))) throw new Conflict(`entity ${row.id} already exists`, 'already-exists');
-    await store.insertHistory(tx, historyRows(row.id, row.region_code, parsed));
+    await store.insertHistory(tx, historyRows(row.id, row.type, row.region_code, parsed));
     await queueNotifications(tx, row.id, parsed.keys());
     await recordAudit(tx, ctx, deps.config.auditHash, { action: 'twin.entity-created', resourceType: 'entity', resourceId: row.id, regionCode: row.region_code, details: { type: row.type } });
     await publish(tx, { topic: 'twin.entity.created', aggregateId: row.id, regionCode: row.region_code, payload: { id: row.id, type: row.type, attrs: [...parsed.keys()] } });
@@ -283,7 +283,7 @@ async function saveChanges(deps: Deps, ctx: RequestContext, tx: Executor, row: s
   const place = await placeEntity(tx, attrs, row.region_code);
   if (place.regionCode !== row.region_code) check(ctx, 'twin:write', { regionCode: place.regionCode, type: 'entity', id: row.id });
   await store.updateEntity(tx, { id: row.id, region_code: place.regionCode, region_explicit: place.explicit, attrs, location: place.location, bbox: place.bbox });
-  await store.insertHistory(tx, historyRows(row.id, place.regionCode, changed, deleted));
+  await store.insertHistory(tx, historyRows(row.id, row.type, place.regionCode, changed, deleted));
   await queueNotifications(tx, row.id, [...changed.keys(), ...deleted.map((d) => d.attr)]);
   await recordAudit(tx, ctx, deps.config.auditHash, {
     action: 'twin.entity-updated', resourceType: 'entity', resourceId: row.id, regionCode: place.regionCode,
@@ -306,24 +306,4 @@ export async function deleteEntity(deps: Deps, ctx: RequestContext, id: string):
 /** Whether the actor's scope covers a region (for filtering). */
 export function visibleTo(ctx: RequestContext, regionCode: string): boolean {
   return inScope(ctx.actor.scopePrefix, regionCode);
-}
-
-/** Replaces all attributes of an existing entity (batch upsert with options=replace). */
-export async function replaceEntity(deps: Deps, ctx: RequestContext, body: Record<string, unknown>, ld: LdContext): Promise<void> {
-  await authorize(deps, ctx, 'twin:write');
-  const id = body.id as string;
-  const parsed = parseAttributes(body, ld);
-  await withDeferredDenials(deps, ctx, () => withTransaction(deps.db, async (tx) => {
-    const row = await lockForWrite(ctx, tx, id);
-    const attrs: Attrs = Object.fromEntries([...parsed].map(([k, v]) => [k, packInstances(v)]));
-    const removed = Object.entries(row.attrs)
-      .filter(([k]) => !(k in attrs))
-      .flatMap(([attr, v]) => instancesOf(v).map((x) => ({ attr, datasetId: (x.datasetId as string | undefined) ?? null })));
-    await saveChanges(deps, ctx, tx, row, attrs, parsed, removed);
-  }));
-}
-
-/** Whether an entity exists (for batch upsert); no scope check — the write that follows checks it. */
-export async function entityExists(deps: Deps, id: string): Promise<boolean> {
-  return (await store.findEntity(executor(deps.db), id)) !== undefined;
 }

@@ -17,6 +17,13 @@ export type EntityRow = {
   modified_at: Date;
 };
 
+/** The entities an entity's Relationships point at. */
+export function relTargets(attrs: Attrs): string[] {
+  const out = new Set<string>();
+  for (const v of Object.values(attrs)) for (const i of Array.isArray(v) ? v : [v]) if (i.type === 'Relationship' && typeof i.object === 'string') out.add(i.object);
+  return [...out];
+}
+
 export async function findEntity(db: Executor, id: string, lock = false): Promise<EntityRow | undefined> {
   const { rows } = await db.query<EntityRow>(`SELECT * FROM twin_entity WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   return rows[0];
@@ -24,16 +31,16 @@ export async function findEntity(db: Executor, id: string, lock = false): Promis
 
 export async function insertEntity(db: Executor, e: Omit<EntityRow, 'created_at' | 'modified_at'> & { bbox: string | null }): Promise<boolean> {
   const { rowCount } = await db.query(
-    `INSERT INTO twin_entity (id, type, region_code, region_explicit, attrs, location, bbox) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
-    [e.id, e.type, e.region_code, e.region_explicit, JSON.stringify(e.attrs), e.location === null ? null : JSON.stringify(e.location), e.bbox],
+    `INSERT INTO twin_entity (id, type, region_code, region_explicit, attrs, location, bbox, rel_targets) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+    [e.id, e.type, e.region_code, e.region_explicit, JSON.stringify(e.attrs), e.location === null ? null : JSON.stringify(e.location), e.bbox, relTargets(e.attrs)],
   );
   return rowCount === 1;
 }
 
 export async function updateEntity(db: Executor, e: Pick<EntityRow, 'id' | 'region_code' | 'region_explicit' | 'attrs' | 'location'> & { bbox: string | null }): Promise<void> {
   await db.query(
-    `UPDATE twin_entity SET region_code = $2, region_explicit = $3, attrs = $4, location = $5, bbox = $6, modified_at = now() WHERE id = $1`,
-    [e.id, e.region_code, e.region_explicit, JSON.stringify(e.attrs), e.location === null ? null : JSON.stringify(e.location), e.bbox],
+    `UPDATE twin_entity SET region_code = $2, region_explicit = $3, attrs = $4, location = $5, bbox = $6, rel_targets = $7, modified_at = now() WHERE id = $1`,
+    [e.id, e.region_code, e.region_explicit, JSON.stringify(e.attrs), e.location === null ? null : JSON.stringify(e.location), e.bbox, relTargets(e.attrs)],
   );
 }
 
@@ -41,18 +48,20 @@ export async function deleteEntityRow(db: Executor, id: string): Promise<void> {
   await db.query('DELETE FROM twin_entity WHERE id = $1', [id]);
 }
 
-export type HistoryInsert = { entityId: string; attr: string; datasetId: string | null; instance: Instance | null; observedAt: string | null; regionCode: string };
+export type HistoryInsert = { entityId: string; entityType: string; attr: string; datasetId: string | null; instance: Instance | null; observedAt: string | null; regionCode: string };
 
+/** Appends history rows: one statement per 20,000 rows, the columns sent as arrays. */
 export async function insertHistory(db: Executor, rows: HistoryInsert[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    const values: unknown[] = [];
-    const tuples = chunk.map((r) => {
-      const b = values.length;
-      values.push(r.entityId, r.attr, r.datasetId, r.instance === null ? null : JSON.stringify(r.instance), r.observedAt, r.regionCode);
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6})`;
-    });
-    await db.query(`INSERT INTO twin_attribute_history (entity_id, attr, dataset_id, instance, observed_at, region_code) VALUES ${tuples.join(',')}`, values);
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const chunk = rows.slice(i, i + 20_000);
+    await db.query(
+      `INSERT INTO twin_attribute_history (entity_id, entity_type, attr, dataset_id, instance, observed_at, region_code)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[])`,
+      [
+        chunk.map((r) => r.entityId), chunk.map((r) => r.entityType), chunk.map((r) => r.attr), chunk.map((r) => r.datasetId),
+        chunk.map((r) => (r.instance === null ? null : JSON.stringify(r.instance))), chunk.map((r) => r.observedAt), chunk.map((r) => r.regionCode),
+      ],
+    );
   }
 }
 

@@ -10,7 +10,7 @@ import { Conflict, Invalid, NotFound } from '../../platform/errors.ts';
 import { type DeliveredEvent, publish } from '../../platform/outbox.ts';
 import { authorize } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { findEntity } from './entities.store.ts';
+import { type EntityRow, findEntity } from './entities.store.ts';
 import { geoMatches, GeoQueryError, parseGeoQuery } from './geo-query.ts';
 import { expand, type LdContext, resolveContext } from './ngsi-context.ts';
 import { compileQuery, mapAttributeNames, parseQuery, QueryParseError } from './ngsi-query.ts';
@@ -236,37 +236,48 @@ export async function deleteSubscription(deps: Deps, ctx: RequestContext, id: st
  */
 export async function queueNotifications(db: Executor, entityId: string, changedAttrs: Iterable<string>): Promise<void> {
   const entity = await findEntity(db, entityId);
-  if (!entity) return;
-  const changed = new Set<string>(changedAttrs);
+  if (entity) await queueNotificationsFor(db, [{ entity, changed: new Set(changedAttrs) }]);
+}
+
+/** Matches changes of many entities (one batch) against the subscriptions: one look-up for the batch. */
+export async function queueNotificationsFor(db: Executor, changes: { entity: EntityRow; changed: Set<string> }[]): Promise<void> {
+  if (changes.length === 0) return;
+  const types = [...new Set(changes.map((c) => c.entity.type))];
   const { rows } = await db.query<SubscriptionRow>(
     `SELECT * FROM twin_subscription WHERE active AND (expires_at IS NULL OR expires_at > now())
-       AND (cardinality(entity_types) = 0 OR entity_types @> ARRAY[$1]::text[]) AND $2 LIKE scope_prefix || '%'`,
-    [entity.type, entity.region_code],
+       AND (cardinality(entity_types) = 0 OR entity_types && $1::text[])`,
+    [types],
   );
-  for (const s of rows) {
-    if (s.entity_ids.length && !s.entity_ids.includes(entity.id)) continue;
-    if (s.id_pattern && !new RegExp(s.id_pattern).test(entity.id)) continue;
-    if (s.watched.length && !s.watched.some((w) => changed.has(w))) continue;
-    if (s.throttling && s.last_notification && Date.now() - s.last_notification.getTime() < s.throttling * 1000) continue;
-    const ld = resolveContext(s.body['@context']);
-    if (s.q) {
-      const compiled = compileQuery(mapAttributeNames(parseQuery(s.q), (n) => expand(ld, n)), 2);
-      const hit = await db.query(`SELECT 1 FROM twin_entity e WHERE e.id = $1 AND (${compiled.sql})`, [entity.id, ...compiled.values]);
-      if (hit.rows.length === 0) continue;
+  if (rows.length === 0) return;
+  for (const { entity, changed } of changes) {
+    for (const s of rows) {
+      if (s.entity_types.length && !s.entity_types.includes(entity.type)) continue;
+      if (!entity.region_code.startsWith(s.scope_prefix)) continue;
+      if (s.entity_ids.length && !s.entity_ids.includes(entity.id)) continue;
+      if (s.id_pattern && !new RegExp(s.id_pattern).test(entity.id)) continue;
+      if (s.watched.length && !s.watched.some((w) => changed.has(w))) continue;
+      if (s.throttling && s.last_notification && Date.now() - s.last_notification.getTime() < s.throttling * 1000) continue;
+      const ld = resolveContext(s.body['@context']);
+      if (s.q) {
+        const compiled = compileQuery(mapAttributeNames(parseQuery(s.q), (n) => expand(ld, n)), 2);
+        const hit = await db.query(`SELECT 1 FROM twin_entity e WHERE e.id = $1 AND (${compiled.sql})`, [entity.id, ...compiled.values]);
+        if (hit.rows.length === 0) continue;
+      }
+      if (s.geo) {
+        const g = s.geo;
+        const geo = parseGeoQuery({ georel: g.georel as string, geometry: g.geometry as string, coordinates: g.coordinates, geoproperty: g.geoproperty as string });
+        const attr = entity.attrs[expand(ld, geo?.geoproperty ?? 'location')];
+        const inst = Array.isArray(attr) ? attr[0] : attr;
+        if (!geo || inst?.type !== 'GeoProperty' || !geoMatches(geo, inst.value as Parameters<typeof geoMatches>[1])) continue;
+      }
+      const n = (s.body.notification ?? {}) as Record<string, unknown>;
+      const format = n.format === 'keyValues' ? 'keyValues' : n.format === 'concise' ? 'concise' : 'normalized';
+      const attrs = Array.isArray(n.attributes) && n.attributes.length ? parseAttrsParam(ld, (n.attributes as string[]).join(',')) : undefined;
+      const data = renderEntity(entity, ld, { format, attrs });
+      await db.query('UPDATE twin_subscription SET last_notification = now() WHERE id = $1', [s.id]);
+      s.last_notification = new Date();
+      await publish(db, { topic: 'twin.notification', aggregateId: s.id, regionCode: entity.region_code, payload: { subscriptionId: s.id, data } });
     }
-    if (s.geo) {
-      const g = s.geo;
-      const geo = parseGeoQuery({ georel: g.georel as string, geometry: g.geometry as string, coordinates: g.coordinates, geoproperty: g.geoproperty as string });
-      const attr = entity.attrs[expand(ld, geo?.geoproperty ?? 'location')];
-      const inst = Array.isArray(attr) ? attr[0] : attr;
-      if (!geo || inst?.type !== 'GeoProperty' || !geoMatches(geo, inst.value as Parameters<typeof geoMatches>[1])) continue;
-    }
-    const n = (s.body.notification ?? {}) as Record<string, unknown>;
-    const format = n.format === 'keyValues' ? 'keyValues' : n.format === 'concise' ? 'concise' : 'normalized';
-    const attrs = Array.isArray(n.attributes) && n.attributes.length ? parseAttrsParam(ld, (n.attributes as string[]).join(',')) : undefined;
-    const data = renderEntity(entity, ld, { format, attrs });
-    await db.query('UPDATE twin_subscription SET last_notification = now() WHERE id = $1', [s.id]);
-    await publish(db, { topic: 'twin.notification', aggregateId: s.id, regionCode: entity.region_code, payload: { subscriptionId: s.id, data } });
   }
 }
 

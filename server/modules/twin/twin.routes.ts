@@ -9,6 +9,7 @@ import * as batch from './batch.service.ts';
 import type { BatchResult } from './batch.service.ts';
 import * as entities from './entities.service.ts';
 import * as subscriptions from './subscriptions.service.ts';
+import { twinAnalyticsRoutes } from './analytics.routes.ts';
 import { entityHistory, queryEntities, type TemporalParams, timeRange } from './entities.query.ts';
 import { aggregate, parseAggrMethods, parseDuration } from './temporal-aggregate.ts';
 import { compact, CORE_CONTEXT_URL, CORE_LINK, contextFromLink, expand, type LdContext, resolveContext } from './ngsi-context.ts';
@@ -86,6 +87,7 @@ function batchReply(reply: FastifyReply, r: BatchResult, kind: 'create' | 'upser
 }
 
 export function twinRoutes(app: App, deps: Deps): void {
+  twinAnalyticsRoutes(app, deps);
   const Options = z.object({ options: z.string().max(200).optional() }).passthrough();
   app.post(`${BASE}/entityOperations/create`, { schema: { tags, summary: 'Batch create entities (201, or 207 with per-entity errors)' } }, async (req, reply) =>
     batchReply(reply, await batch.batchCreate(deps, req.ctx, req.body, requestContext(req)), 'create'),

@@ -11,6 +11,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { createUserAsSystem } from '../identity/index.ts';
+import { seedDemoTwin } from './demo-twin.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
 /** A demo account as written to demo-accounts.json. */
@@ -40,7 +41,10 @@ export async function hasDemoProvince(deps: Deps): Promise<boolean> {
 type Org = { id: string; kind: 'government' | 'social'; name: string; region: string; dept?: DepartmentType; social?: 'enterprise' | 'ngo' | 'volunteer-team'; quals?: string[] };
 
 /** Seeds the demo province; returns the demo accounts (with their generated passwords). */
-export async function seedDemo(deps: Deps, opts: { villages: number; seed: number; onProgress?: (stage: string, done: number, total: number) => void }): Promise<DemoAccount[]> {
+export async function seedDemo(
+  deps: Deps,
+  opts: { villages: number; seed: number; twin?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
+): Promise<DemoAccount[]> {
   const ctx = systemContext('seed');
   const rand = rng(opts.seed + 1);
   const orgs: Org[] = [];
@@ -129,6 +133,7 @@ export async function seedDemo(deps: Deps, opts: { villages: number; seed: numbe
     accounts.push({ username: p.username, password, roles: p.roles, scope: p.scope });
     opts.onProgress?.('accounts', accounts.length, plan.length);
   }
+  if (opts.twin !== false) await seedDemoTwin(deps, ctx, { seed: opts.seed, onProgress: opts.onProgress });
   return accounts;
 }
 

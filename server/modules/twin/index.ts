@@ -4,3 +4,5 @@ export { createEntity, deleteEntity, getEntity, writeAttributes } from './entiti
 export { queryEntities } from './entities.query.ts';
 export { twinRoutes } from './twin.routes.ts';
 export { registerSubscriptions } from './subscriptions.service.ts';
+export { type BatchResult, upsertBatch } from './upsert.service.ts';
+export { CORE_CONTEXT } from './ngsi-context.ts';

@@ -89,6 +89,23 @@ describe('batch upsert', () => {
   });
 });
 
+describe('near queries', () => {
+  it('answer nearest first, paging through the same order with or without a count', async () => {
+    const [x, y] = v0.centroid;
+    const body = [0.001, 0.003, 0.002, 0.0005].map((dx, i) => ({ id: `urn:ngsi-ld:Hydrant:n${i}`, type: 'Hydrant', location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [x + dx, y] } } }));
+    body.push({ id: 'urn:ngsi-ld:Hydrant:far', type: 'Hydrant', location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [x, y + 0.05] } } });
+    expect((await p.call('POST', `${BASE}/entityOperations/upsert`, { as: op, body })).status).toBe(201);
+    const near = (extra: string) => `${BASE}/entities?type=Hydrant&georel=near;maxDistance==1000&geometry=Point&coordinates=[${x},${y}]${extra}`;
+    const ids = async (extra: string) => ((await p.call('GET', near(extra), { as: op })).body as { id: string }[]).map((e) => e.id.split(':').pop());
+    expect(await ids('&limit=2')).toEqual(['n3', 'n0']);
+    expect(await ids('&limit=2&offset=1')).toEqual(['n0', 'n2']);
+    expect(await ids('&limit=10')).toEqual(['n3', 'n0', 'n2', 'n1']);
+    expect(await ids('&limit=10&count=true')).toEqual(['n3', 'n0', 'n2', 'n1']);
+    const res = await p.call('GET', near('&limit=1&count=true'), { as: op });
+    expect(res.headers['ngsild-results-count']).toBe('4');
+  });
+});
+
 describe('roll-up', () => {
   const find = (r: Rollup, level: string, code: string, bucket: string | null = null) => r.groups.find((g) => g.level === level && g.regionCode === code && g.bucket === bucket);
 

@@ -6,7 +6,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { Invalid } from '../../platform/errors.ts';
 import { authorize } from '../access/index.ts';
 import * as store from './entities.store.ts';
-import { geoMatches, GeoQueryError, geoPrefilter, parseGeoQuery } from './geo-query.ts';
+import { distanceToGeometry, geoMatches, type GeoQuery, GeoQueryError, geoPrefilter, parseGeoQuery } from './geo-query.ts';
 import { expand, type LdContext } from './ngsi-context.ts';
 import { compileQuery, mapAttributeNames, parseQuery, QueryParseError } from './ngsi-query.ts';
 
@@ -83,14 +83,71 @@ export async function queryEntities(deps: Deps, ctx: RequestContext, p: EntityQu
       clauses.push(`(${pre.sql})`);
     }
   }
-  const candidates = await run(() => store.queryEntities(db, { clauses, values, limit: MAX_GEO_CANDIDATES + 1, offset: 0, count: false }));
-  if (candidates.rows.length > MAX_GEO_CANDIDATES) throw new Invalid(`the geo-query matches more than ${MAX_GEO_CANDIDATES} candidates: narrow it`, [{ field: 'georel', message: 'too many candidates' }], 'too-many-results');
-  const matches = candidates.rows.filter((row) => {
+  const geometryOf = (row: store.EntityRow) => {
     const attr = row.attrs[geoprop];
     const inst = Array.isArray(attr) ? attr[0] : attr;
-    return inst?.type === 'GeoProperty' && geoMatches(geo, inst.value as Parameters<typeof geoMatches>[1]);
+    return inst?.type === 'GeoProperty' ? (inst.value as Parameters<typeof geoMatches>[1]) : undefined;
+  };
+  // near with a maximum distance and no count: the nearest first, read from the spatial index in distance order.
+  if (geo.georel === 'near' && geo.maxDistance !== undefined && !p.count && geoprop === 'https://uri.etsi.org/ngsi-ld/location' && geo.geometry.type === 'Point') {
+    return { rows: await nearest(db, clauses, values, geo, geometryOf, p.offset + p.limit).then((r) => r.slice(p.offset)), total: null };
+  }
+  const candidates = await run(() => store.queryEntities(db, { clauses, values, limit: MAX_GEO_CANDIDATES + 1, offset: 0, count: false }));
+  if (candidates.rows.length > MAX_GEO_CANDIDATES) throw new Invalid(`the geo-query matches more than ${MAX_GEO_CANDIDATES} candidates: narrow it`, [{ field: 'georel', message: 'too many candidates' }], 'too-many-results');
+  let matches = candidates.rows.filter((row) => {
+    const g = geometryOf(row);
+    return g !== undefined && geoMatches(geo, g);
   });
+  if (geo.georel === 'near' && geo.geometry.type === 'Point') {
+    // near answers nearest first (ties by id)
+    const at = geo.geometry.coordinates;
+    const d = new Map(matches.map((r) => [r.id, distanceToGeometry(at, geometryOf(r) as Parameters<typeof distanceToGeometry>[1])]));
+    matches = matches.sort((a, b) => (d.get(a.id) as number) - (d.get(b.id) as number) || (a.id < b.id ? -1 : 1));
+  }
   return { rows: matches.slice(p.offset, p.offset + p.limit), total: p.count ? matches.length : null };
+}
+
+/**
+ * The `k` nearest matches of a near query. Candidates come from the GiST index in order of planar distance in
+ * degrees to their bounding box; a candidate d degrees away is at least d·111 km·cos(φmax) metres away, so
+ * reading stops once that bound passes the k-th nearest exact distance found (or the maximum distance).
+ */
+async function nearest(
+  db: ReturnType<typeof executor>,
+  clauses: string[],
+  values: unknown[],
+  geo: GeoQuery,
+  geometryOf: (row: store.EntityRow) => Parameters<typeof distanceToGeometry>[1] | undefined,
+  k: number,
+): Promise<store.EntityRow[]> {
+  if (geo.geometry.type !== 'Point') return [];
+  const at = geo.geometry.coordinates;
+  const [x, y] = at as [number, number];
+  const maxDistance = geo.maxDistance ?? Infinity;
+  const latMax = Math.min(89.9, Math.abs(y) + maxDistance / 111_000);
+  const metresPerDegree = 111_000 * Math.cos((latMax * Math.PI) / 180) * 0.99;
+  const where = `WHERE ${clauses.join(' AND ')}`;
+  const order = `e.bbox <-> point(${Number(x)}, ${Number(y)})`;
+  const found: { row: store.EntityRow; d: number }[] = [];
+  const batch = Math.max(50, k * 2);
+  for (let offset = 0; offset < MAX_GEO_CANDIDATES; offset += batch) {
+    const { rows } = await run(() => db.query<store.EntityRow & { deg: number }>(`SELECT e.*, ${order} AS deg FROM twin_entity e ${where} ORDER BY ${order}, e.id LIMIT ${batch} OFFSET ${offset}`, values));
+    for (const row of rows) {
+      const g = geometryOf(row);
+      if (!g || !geoMatches(geo, g)) continue;
+      found.push({ row, d: distanceToGeometry(at, g) });
+    }
+    found.sort((a, b) => a.d - b.d || (a.row.id < b.row.id ? -1 : 1));
+    const last = rows.at(-1);
+    if (rows.length < batch || !last) break;
+    const bound = last.deg * metresPerDegree;
+    const kth = found.length >= k ? (found[k - 1] as { d: number }).d : maxDistance;
+    if (bound > kth) break;
+  }
+  return found.slice(0, k).map((f) => {
+    const { deg: _deg, ...row } = f.row as store.EntityRow & { deg?: number };
+    return row;
+  });
 }
 
 /** Runs a query, turning a regular expression PostgreSQL refuses (2201B) into a 400. */

@@ -367,7 +367,7 @@ function partsOf(g: GeoJSONGeometry): GeoJSONGeometry[] | null {
  * cos(latitude) at the query point, and its distance is the great-circle one; being a real point of the geometry,
  * it keeps the box pre-filter a superset.
  */
-function distanceToGeometry(p: Position, g: GeoJSONGeometry): number {
+export function distanceToGeometry(p: Position, g: GeoJSONGeometry): number {
   switch (g.type) {
     case 'Point':
       return metres(p, g.coordinates);

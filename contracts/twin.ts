@@ -32,7 +32,7 @@ export const RollupQuery = z.object({
     .optional()
     .describe('levels to aggregate to, comma separated, or "all" below the parent; default: the level below the parent'),
   bucket: Bucket.optional().describe('aggregate the history by time bucket (needs attr, from and to)'),
-  from: Instant.optional(),
+  from: Instant.optional().describe('with to (or alone): aggregate the history of this period instead of current values'),
   to: Instant.optional(),
   asOf: Instant.optional().describe('aggregate each entity\'s latest value at this time instead of the current one'),
 });

@@ -130,6 +130,9 @@ describe('roll-up', () => {
     expect(find(byDay, 'township', v0.parentCode, '2026-03-01T00:00:00+08:00')).toMatchObject({ count: 2, sum: 30, min: 10, max: 20 });
     expect(find(byDay, 'township', v0.parentCode, '2026-03-02T00:00:00+08:00')).toMatchObject({ count: 1, sum: 30 });
     expect(find(byDay, 'township', v1.parentCode, '2026-03-02T00:00:00+08:00')).toMatchObject({ count: 1, sum: 90 });
+    const period = (await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&attr=pm25&parent=${county.code}&levels=village&from=2026-03-01&to=2026-03-03`, { as: op })).body as Rollup;
+    expect(find(period, 'village', v0.code)).toMatchObject({ count: 3, sum: 60, min: 10, max: 30 });
+    expect(find(period, 'village', v1.code)).toMatchObject({ count: 2, sum: 150, avg: 75 });
     const asOf = (await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&attr=pm25&parent=${county.code}&levels=village&asOf=2026-03-01T12:00:00Z`, { as: op })).body as Rollup;
     expect(find(asOf, 'village', v0.code)).toMatchObject({ count: 2, sum: 30 });
     expect(find(asOf, 'village', v1.code)).toMatchObject({ count: 1, sum: 60 });

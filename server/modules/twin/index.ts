@@ -6,3 +6,4 @@ export { twinRoutes } from './twin.routes.ts';
 export { registerSubscriptions } from './subscriptions.service.ts';
 export { type BatchResult, upsertBatch } from './upsert.service.ts';
 export { CORE_CONTEXT } from './ngsi-context.ts';
+export { listTypes, rollup, rollupH3 } from './rollup.service.ts';

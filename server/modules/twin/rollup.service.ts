@@ -100,15 +100,19 @@ export async function rollup(deps: Deps, ctx: RequestContext, q: RollupQuery): P
   if (q.bucket && (!attr || !from || !to)) throw new Invalid('a roll-up by time bucket needs attr, from and to', [{ field: q.bucket && !attr ? 'attr' : !from ? 'from' : 'to', message: 'required with bucket' }]);
   if (q.bucket && asOf) throw new Invalid('use either bucket (history) or asOf (a moment), not both', [{ field: 'asOf', message: 'not with bucket' }]);
   if (from && to && Date.parse(to) <= Date.parse(from)) throw new Invalid('to must be after from', [{ field: 'to', message: 'must be after from' }]);
+  if (asOf && (from || to)) throw new Invalid('use either from/to (the history) or asOf (a moment), not both', [{ field: 'asOf', message: 'not with from and to' }]);
   if (asOf && !attr) throw new Invalid('asOf needs attr', [{ field: 'attr', message: 'required with asOf' }]);
   // Entities of the parent's subtree that the caller may see (the parent is within scope, so its prefix is the narrower).
   const prefix = parent.prefix.length >= ctx.actor.scopePrefix.length ? parent.prefix : ctx.actor.scopePrefix;
   const values: unknown[] = [type, prefix];
   let source: string;
-  if (q.bucket) {
-    values.push(attr, from, to, q.bucket, TIME_ZONE);
+  if (q.bucket || ((from || to) && !asOf)) {
+    // The history: by time bucket, or over the whole period from–to.
+    if (!attr) throw new Invalid('a roll-up of the history (from, to) needs attr', [{ field: 'attr', message: 'required with from and to' }]);
+    values.push(attr, from ?? '-infinity', to ?? 'infinity');
     const t = 'coalesce(observed_at, received_at)';
-    source = `SELECT region_code, num_value AS v, date_trunc($6, ${t} AT TIME ZONE $7) AS bk FROM twin_attribute_history
+    const bk = q.bucket ? `, date_trunc($${values.push(q.bucket)}, ${t} AT TIME ZONE $${values.push(TIME_ZONE)}) AS bk` : '';
+    source = `SELECT region_code, num_value AS v${bk} FROM twin_attribute_history
                WHERE entity_type = $1 AND region_code LIKE $2 || '%' AND attr = $3 AND ${t} >= $4 AND ${t} < $5 AND instance IS NOT NULL`;
   } else if (asOf) {
     values.push(attr, asOf);

@@ -193,8 +193,11 @@ async function writeBatch(deps: Deps, ctx: RequestContext, tx: Executor, fragmen
 
   const written = [...inserts, ...updates].map((r) => r.id);
   if (written.length) {
-    const { rows: now } = await tx.query<EntityRow>('SELECT * FROM twin_entity WHERE id = ANY ($1)', [written]);
-    const byNow = new Map(now.map((r) => [r.id, r]));
+    // The entities as written, for matching subscriptions (timestamps as of now: close enough for rendering).
+    const at = new Date();
+    const types = new Map([...work.values()].map((w) => [w.id, w.type]));
+    const created = new Map([...work.values()].map((w) => [w.id, w.existing?.created_at ?? at]));
+    const byNow = new Map([...inserts, ...updates].map((r) => [r.id, { ...r, type: types.get(r.id) as string, created_at: created.get(r.id) as Date, modified_at: at }]));
     await queueNotificationsFor(tx, changes.flatMap((c) => (byNow.has(c.id) ? [{ entity: byNow.get(c.id) as EntityRow, changed: c.changed }] : [])));
     const regions = [...new Set([...inserts, ...updates].map((r) => r.region_code))];
     await recordAudit(tx, ctx, deps.config.auditHash, {

@@ -205,5 +205,10 @@ describe('relationship graph', () => {
     expect(out.nodes).toHaveLength(1);
     expect((await p.call('GET', '/api/twin/graph?id=urn:ngsi-ld:Sensor:far', { as: op })).status).toBe(404);
     expect((await p.call('GET', '/api/twin/graph?id=urn:ngsi-ld:Building:1&hops=9', { as: op })).status).toBe(400);
+    // relationship attributes are listed with their kind (and are not numeric)
+    const types = await p.call('GET', '/api/twin/types', { as: op });
+    expect(types.status, types.text).toBe(200);
+    const person = (types.body as { items: { type: string; attributes: { name: string; kind: string; numeric: boolean }[] }[] }).items.find((t) => t.type === 'Person');
+    expect(person?.attributes.find((a) => a.name === 'livesIn')).toMatchObject({ kind: 'Relationship', numeric: false });
   });
 });

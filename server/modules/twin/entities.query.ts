@@ -27,6 +27,8 @@ export type EntityQueryParams = {
 
 // Candidates the exact geo test may examine for one query: beyond this, ask for a narrower area.
 const MAX_GEO_CANDIDATES = 50_000;
+// Entities a near query reads from the spatial index in distance order before it turns to the box pre-filter.
+const WALK_LIMIT = 5_000;
 
 function listParam(v: string | undefined): string[] {
   return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
@@ -76,21 +78,23 @@ export async function queryEntities(deps: Deps, ctx: RequestContext, p: EntityQu
   if (!geo) return run(() => store.queryEntities(db, { clauses, values, limit: p.limit, offset: p.offset, count: p.count }));
 
   const geoprop = expand(ld, geo.geoproperty);
+  const geometryOf = (row: store.EntityRow) => {
+    const attr = row.attrs[geoprop];
+    const inst = Array.isArray(attr) ? attr[0] : attr;
+    return inst?.type === 'GeoProperty' ? (inst.value as Parameters<typeof geoMatches>[1]) : undefined;
+  };
+  // near with a maximum distance and no count: the nearest first, read from the spatial index in distance
+  // order (no box pre-filter: it would turn the index's ordered scan into a bitmap scan and a sort).
+  if (geo.georel === 'near' && geo.maxDistance !== undefined && !p.count && geoprop === 'https://uri.etsi.org/ngsi-ld/location' && geo.geometry.type === 'Point') {
+    const near = await nearest(db, clauses, values, geo, geometryOf, p.offset + p.limit);
+    if (near) return { rows: near.slice(p.offset), total: null };
+  }
   if (geoprop === 'https://uri.etsi.org/ngsi-ld/location') {
     const pre = geoPrefilter(geo, 'e.bbox', values.length + 1);
     if (pre) {
       values.push(...pre.values);
       clauses.push(`(${pre.sql})`);
     }
-  }
-  const geometryOf = (row: store.EntityRow) => {
-    const attr = row.attrs[geoprop];
-    const inst = Array.isArray(attr) ? attr[0] : attr;
-    return inst?.type === 'GeoProperty' ? (inst.value as Parameters<typeof geoMatches>[1]) : undefined;
-  };
-  // near with a maximum distance and no count: the nearest first, read from the spatial index in distance order.
-  if (geo.georel === 'near' && geo.maxDistance !== undefined && !p.count && geoprop === 'https://uri.etsi.org/ngsi-ld/location' && geo.geometry.type === 'Point') {
-    return { rows: await nearest(db, clauses, values, geo, geometryOf, p.offset + p.limit).then((r) => r.slice(p.offset)), total: null };
   }
   const candidates = await run(() => store.queryEntities(db, { clauses, values, limit: MAX_GEO_CANDIDATES + 1, offset: 0, count: false }));
   if (candidates.rows.length > MAX_GEO_CANDIDATES) throw new Invalid(`the geo-query matches more than ${MAX_GEO_CANDIDATES} candidates: narrow it`, [{ field: 'georel', message: 'too many candidates' }], 'too-many-results');
@@ -108,9 +112,12 @@ export async function queryEntities(deps: Deps, ctx: RequestContext, p: EntityQu
 }
 
 /**
- * The `k` nearest matches of a near query. Candidates come from the GiST index in order of planar distance in
- * degrees to their bounding box; a candidate d degrees away is at least d·111 km·cos(φmax) metres away, so
- * reading stops once that bound passes the k-th nearest exact distance found (or the maximum distance).
+ * The `k` nearest matches of a near query, or null when they are not near the point. The spatial index is
+ * walked in order of planar distance in degrees to each entity's box — every entity, whatever the filters,
+ * so that the walk costs what it reads — and the filters are applied to what it returns. A candidate d
+ * degrees away is at least d·111 km·cos(φmax) metres away, so the walk stops once that bound passes the k-th
+ * nearest exact distance found or the maximum distance. When the matches are rare nearby (after WALK_LIMIT
+ * entities), null tells the caller to use the box pre-filter instead, which an index on the filters serves.
  */
 async function nearest(
   db: ReturnType<typeof executor>,
@@ -119,35 +126,38 @@ async function nearest(
   geo: GeoQuery,
   geometryOf: (row: store.EntityRow) => Parameters<typeof distanceToGeometry>[1] | undefined,
   k: number,
-): Promise<store.EntityRow[]> {
-  if (geo.geometry.type !== 'Point') return [];
+): Promise<store.EntityRow[] | null> {
+  if (geo.geometry.type !== 'Point') return null;
   const at = geo.geometry.coordinates;
   const [x, y] = at as [number, number];
   const maxDistance = geo.maxDistance ?? Infinity;
   const latMax = Math.min(89.9, Math.abs(y) + maxDistance / 111_000);
   const metresPerDegree = 111_000 * Math.cos((latMax * Math.PI) / 180) * 0.99;
-  const where = `WHERE ${clauses.join(' AND ')}`;
-  const order = `e.bbox <-> point(${Number(x)}, ${Number(y)})`;
+  const knn = `bbox <-> point(${Number(x)}, ${Number(y)})`;
+  const filter = clauses.length ? clauses.join(' AND ') : 'true';
   const found: { row: store.EntityRow; d: number }[] = [];
-  const batch = Math.max(50, k * 2);
-  for (let offset = 0; offset < MAX_GEO_CANDIDATES; offset += batch) {
-    const { rows } = await run(() => db.query<store.EntityRow & { deg: number }>(`SELECT e.*, ${order} AS deg FROM twin_entity e ${where} ORDER BY ${order}, e.id LIMIT ${batch} OFFSET ${offset}`, values));
-    for (const row of rows) {
-      const g = geometryOf(row);
-      if (!g || !geoMatches(geo, g)) continue;
-      found.push({ row, d: distanceToGeometry(at, g) });
+  const done = () => found.slice(0, k).map((f) => f.row);
+  for (let offset = 0, batch = Math.max(64, k * 2); offset < WALK_LIMIT; offset += batch, batch *= 2) {
+    const { rows } = await run(() =>
+      db.query<store.EntityRow & { deg: number | null; ok: boolean }>(
+        `SELECT e.id, e.type, e.region_code, e.region_explicit, e.created_at, e.modified_at, e.deg, e.ok,
+                CASE WHEN e.ok THEN e.attrs END AS attrs, CASE WHEN e.ok THEN e.location END AS location
+           FROM (SELECT e.*, e.${knn} AS deg, (${filter}) AS ok
+                   FROM (SELECT * FROM twin_entity ORDER BY ${knn} LIMIT ${batch} OFFSET ${offset}) e) e`,
+        values,
+      ),
+    );
+    for (const { deg: _deg, ok, ...row } of rows) {
+      const g = ok ? geometryOf(row) : undefined;
+      if (g && geoMatches(geo, g)) found.push({ row, d: distanceToGeometry(at, g) });
     }
     found.sort((a, b) => a.d - b.d || (a.row.id < b.row.id ? -1 : 1));
     const last = rows.at(-1);
-    if (rows.length < batch || !last) break;
+    if (rows.length < batch || !last || last.deg === null) return done();
     const bound = last.deg * metresPerDegree;
-    const kth = found.length >= k ? (found[k - 1] as { d: number }).d : maxDistance;
-    if (bound > kth) break;
+    if (bound > maxDistance || (found.length >= k && bound > (found[k - 1] as { d: number }).d)) return done();
   }
-  return found.slice(0, k).map((f) => {
-    const { deg: _deg, ...row } = f.row as store.EntityRow & { deg?: number };
-    return row;
-  });
+  return null;
 }
 
 /** Runs a query, turning a regular expression PostgreSQL refuses (2201B) into a 400. */

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Executor } from '../../platform/db.ts';
 
 /** An attribute instance in normalized form. */
@@ -50,19 +54,39 @@ export async function deleteEntityRow(db: Executor, id: string): Promise<void> {
 
 export type HistoryInsert = { entityId: string; entityType: string; attr: string; datasetId: string | null; instance: Instance | null; observedAt: string | null; regionCode: string };
 
-/** Appends history rows: one statement per 20,000 rows, the columns sent as arrays. */
-export async function insertHistory(db: Executor, rows: HistoryInsert[]): Promise<void> {
+/** A value for COPY's text format. */
+function copyField(v: string | null): string {
+  return v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+const HISTORY_COLUMNS = '(entity_id, entity_type, attr, dataset_id, instance, observed_at, region_code)';
+
+/**
+ * Appends history rows. On PostgreSQL server, large batches stream in with COPY (in the caller's
+ * transaction); otherwise one statement per 20,000 rows reads them from a JSON document.
+ */
+export async function insertHistory(db: Executor, rows: HistoryInsert[], opts: { copy?: boolean } = {}): Promise<void> {
+  if (rows.length === 0) return;
+  if (opts.copy && rows.length >= 500 && isPgClient(db)) {
+    const lines: string[] = [];
+    for (const r of rows)
+      lines.push(`${copyField(r.entityId)}\t${copyField(r.entityType)}\t${copyField(r.attr)}\t${copyField(r.datasetId)}\t${copyField(r.instance === null ? null : JSON.stringify(r.instance))}\t${copyField(r.observedAt)}\t${copyField(r.regionCode)}\n`);
+    await pipeline(Readable.from([lines.join('')]), db.query(copyFrom(`COPY twin_attribute_history ${HISTORY_COLUMNS} FROM STDIN`)));
+    return;
+  }
   for (let i = 0; i < rows.length; i += 20_000) {
     const chunk = rows.slice(i, i + 20_000);
     await db.query(
-      `INSERT INTO twin_attribute_history (entity_id, entity_type, attr, dataset_id, instance, observed_at, region_code)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[])`,
-      [
-        chunk.map((r) => r.entityId), chunk.map((r) => r.entityType), chunk.map((r) => r.attr), chunk.map((r) => r.datasetId),
-        chunk.map((r) => (r.instance === null ? null : JSON.stringify(r.instance))), chunk.map((r) => r.observedAt), chunk.map((r) => r.regionCode),
-      ],
+      `INSERT INTO twin_attribute_history ${HISTORY_COLUMNS}
+       SELECT r.e, r.t, r.a, r.d, r.i, r.o, r.g FROM jsonb_to_recordset($1::jsonb) AS r(e text, t text, a text, d text, i jsonb, o timestamptz, g text)`,
+      [JSON.stringify(chunk.map((r) => ({ e: r.entityId, t: r.entityType, a: r.attr, d: r.datasetId, i: r.instance, o: r.observedAt, g: r.regionCode })))],
     );
   }
+}
+
+/** A node-postgres client (PostgreSQL server), which can stream COPY; the embedded engine's adapter cannot. */
+function isPgClient(db: Executor): db is pg.PoolClient {
+  return db instanceof pg.Client;
 }
 
 export type HistoryRow = { attr: string; dataset_id: string | null; instance: Instance | null; observed_at: Date | null; received_at: Date };

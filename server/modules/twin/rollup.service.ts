@@ -208,7 +208,7 @@ export async function listTypes(deps: Deps, ctx: RequestContext): Promise<{ type
     [ctx.actor.scopePrefix],
   );
   const { rows: attrs } = await db.query<{ type: string; attr: string; kind: string | null; numeric: boolean; unit: string | null; n: number }>(
-    `SELECT e.type, a.key AS attr, max(i->>'type') AS kind, bool_or(jsonb_typeof(i->'value') = 'number') AS numeric, max(i->>'unitCode') AS unit, count(*)::int AS n
+    `SELECT e.type, a.key AS attr, max(i->>'type') AS kind, coalesce(bool_or(jsonb_typeof(i->'value') = 'number'), false) AS numeric, max(i->>'unitCode') AS unit, count(*)::int AS n
        FROM twin_entity e, jsonb_each(e.attrs) a,
             LATERAL (SELECT CASE jsonb_typeof(a.value) WHEN 'array' THEN a.value->0 ELSE a.value END AS i) x
       WHERE e.region_code LIKE $1 || '%' GROUP BY 1, 2 ORDER BY 1, 2`,

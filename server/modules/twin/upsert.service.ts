@@ -189,7 +189,7 @@ async function writeBatch(deps: Deps, ctx: RequestContext, tx: Executor, fragmen
       [JSON.stringify(updates.map((r) => ({ ...r, rel_targets: relTargets(r.attrs) })))],
     );
   }
-  await insertHistory(tx, history);
+  await insertHistory(tx, history, { copy: deps.db.engine === 'server' });
 
   const written = [...inserts, ...updates].map((r) => r.id);
   if (written.length) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `yunzheng` command: start, migrate, seed demo, import regions/boundaries, users create, audit verify.
+// The `yunzheng` command: start, migrate, seed demo, import regions/boundaries, users create, audit verify, dataset publish.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PublishQuery } from '../contracts/datasets.ts';
 import { ROLES, type Role, UserInput } from '../contracts/identity.ts';
 import { type Config, ConfigError, loadConfig } from './platform/config.ts';
 import { systemContext } from './platform/context.ts';
@@ -15,6 +16,7 @@ import { progressBar, type Progress } from './platform/progress.ts';
 const main = () => import('./main.ts');
 const migrations = () => import('./platform/migrate.ts');
 const audit = () => import('./modules/audit/index.ts');
+const backflow = () => import('./modules/backflow/index.ts');
 const demo = () => import('./modules/demo/index.ts');
 const identity = () => import('./modules/identity/index.ts');
 const regions = () => import('./modules/regions/index.ts');
@@ -32,6 +34,8 @@ Commands:
   users create --username U --name NAME --org ORG_ID --roles r1,r2 [--scope CODE] [--clearance L] [--password P]
                                  create an account (a password is generated and printed when not given)
   audit verify                   walk the audit hash chain and report the first broken link
+  dataset publish CODE FILE.csv|FILE.json --source TEXT [--note TEXT]
+                                 publish a new version of a back-flow data set (all rows; all or nothing)
 
 Configuration comes from the environment (PORT, YZ_DATA_DIR, DATABASE_URL, …): see docs/operations.md.`;
 
@@ -247,6 +251,31 @@ async function run(argv: string[]): Promise<number> {
         bar.done('broken');
         process.stdout.write(`BROKEN at record ${result.firstBroken?.seq}: ${result.firstBroken?.reason} (${result.checked} records verified before it)\n`);
         return 3;
+      });
+    }
+    case 'dataset': {
+      if (sub !== 'publish') usage('dataset takes one action: publish');
+      const { values, positionals } = parseArgs({ args: rest, options: { source: { type: 'string' }, note: { type: 'string' } }, allowPositionals: true, strict: true });
+      const [code, file] = positionals;
+      if (!code || !file || positionals.length > 2) usage('dataset publish takes a data set code and one file');
+      const query = PublishQuery.safeParse({ source: values.source, note: values.note });
+      if (!query.success) usage(query.error.issues.map((i) => `--${String(i.path[0])}: ${values[i.path[0] as 'source' | 'note'] === undefined ? 'required' : i.message}`).join('\n'));
+      if (!fs.existsSync(file)) usage(`no such file: ${file}`);
+      const text = fs.readFileSync(file, 'utf8');
+      let body: unknown = text;
+      if (file.toLowerCase().endsWith('.json')) {
+        try {
+          body = JSON.parse(text);
+        } catch (err) {
+          usage(`${file} is not valid JSON: ${(err as Error).message}`);
+        }
+      } else if (!file.toLowerCase().endsWith('.csv')) usage('the file must be .csv or .json');
+      const { publishVersion } = await backflow();
+      const { buildDeps } = await main();
+      return withDatabase(config, async (db) => {
+        const v = await publishVersion(buildDeps(config, db), systemContext(), code, query.data, body);
+        process.stdout.write(`${code} version ${v.version}: ${v.added} added, ${v.changed} changed, ${v.removed} removed, ${v.total} rows\n`);
+        return 0;
       });
     }
     default:

@@ -17,6 +17,7 @@ import { type Actor, ANONYMOUS_ACTOR } from '../platform/context.ts';
 import type { Deps } from '../platform/deps.ts';
 import { Invalid, Unauthenticated } from '../platform/errors.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
+import { datasetRoutes } from '../modules/backflow/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { authenticate, SESSION_COOKIE } from '../modules/identity/identity.routes.ts';
 import { regionRoutes } from '../modules/regions/index.ts';
@@ -142,6 +143,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   regionRoutes(app, deps);
   auditRoutes(app, deps);
   twinRoutes(app, deps);
+  datasetRoutes(app, deps);
 
   const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: true, index: ['index.html'] });

@@ -597,6 +597,46 @@ describe('audit log, classifications and region writes', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Back-flow data sets: each region reads its own rows of the province's data set; corrections go up
+// ---------------------------------------------------------------------------------------------
+
+const DEMO_DATASET = '/api/datasets/village-population';
+const DATASET_READERS = all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 });
+const datasetCases: Case[] = [
+  ...perAccount('GET /api/datasets/{province data set}', DATASET_READERS, () => ({ method: 'GET', url: DEMO_DATASET }), { code: forbiddenCode }),
+  ...perAccount('GET /api/datasets/{province data set}/rows (only rows in scope)', DATASET_READERS, () => ({ method: 'GET', url: `${DEMO_DATASET}/rows?limit=1000` }), {
+    code: forbiddenCode,
+    check: (res, f, who) => {
+      if (res.status !== 200) return;
+      const items = (res.body as { items: { regionCode: string }[] }).items;
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.filter((r) => !r.regionCode.startsWith(f.scope[who].prefix)).map((r) => r.regionCode)).toEqual([]);
+    },
+  }),
+  ...perAccount(
+    'POST /api/datasets/{province data set}/corrections {a village of county A}',
+    all(201, { secadmin: 403, auditadmin: 403, 'social-member': 403, 'operator-b': 403 }),
+    (f) => ({ method: 'POST', url: `${DEMO_DATASET}/corrections`, body: { key: f.villageA, changes: { population: 987_654 }, reason: '授权矩阵' } }),
+    { code: forbiddenCode },
+  ),
+  // Authorization comes before the upload is read: only the owner's side gets to the 400 of an empty upload.
+  ...perAccount('POST /api/datasets/{province data set}/versions {no rows}', all(403, { sysadmin: 400, 'province-admin': 400 }), () => ({
+    method: 'POST', url: `${DEMO_DATASET}/versions?source=matrix`, body: 'villageCode,villageName,population,households\n', headers: { 'content-type': 'text/csv' },
+  }), { code: forbiddenCode }),
+  ...perAccount('POST /api/datasets/{province data set}/corrections/{no such id}/accept', all(403, { sysadmin: 404, 'province-admin': 404 }), () => ({
+    method: 'POST', url: `${DEMO_DATASET}/corrections/999999/accept`, body: {},
+  }), { code: forbiddenCode }),
+];
+
+describe('back-flow data sets', () => {
+  for (const c of datasetCases) {
+    it(c.name, async () => {
+      await run(c);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // API tokens
 // ---------------------------------------------------------------------------------------------
 
@@ -724,6 +764,17 @@ const PROTECTED: Record<string, Req> = {
   'get /api/regions/{code}/geojson': { method: 'GET', url: '/api/regions/990000000000/geojson' },
   'get /api/audit': { method: 'GET', url: '/api/audit' },
   'get /api/audit/verify': { method: 'GET', url: '/api/audit/verify' },
+  'get /api/datasets': { method: 'GET', url: '/api/datasets' },
+  'post /api/datasets': { method: 'POST', url: '/api/datasets', body: { code: 'anon-set', name: 'x', keyField: 'k', regionField: 'k', fields: [{ name: 'k', type: 'string' }] } },
+  'get /api/datasets/{code}': { method: 'GET', url: '/api/datasets/village-population' },
+  'get /api/datasets/{code}/versions': { method: 'GET', url: '/api/datasets/village-population/versions' },
+  'post /api/datasets/{code}/versions': { method: 'POST', url: '/api/datasets/village-population/versions?source=x', body: 'villageCode\n', headers: { 'content-type': 'text/csv' } },
+  'get /api/datasets/{code}/rows': { method: 'GET', url: '/api/datasets/village-population/rows' },
+  'get /api/datasets/{code}/rows/{key}': { method: 'GET', url: '/api/datasets/village-population/rows/990101001001' },
+  'get /api/datasets/{code}/corrections': { method: 'GET', url: '/api/datasets/village-population/corrections' },
+  'post /api/datasets/{code}/corrections': { method: 'POST', url: '/api/datasets/village-population/corrections', body: { key: '990101001001', changes: { population: 1 }, reason: 'x' } },
+  'post /api/datasets/{code}/corrections/{id}/accept': { method: 'POST', url: '/api/datasets/village-population/corrections/1/accept', body: {} },
+  'post /api/datasets/{code}/corrections/{id}/reject': { method: 'POST', url: '/api/datasets/village-population/corrections/1/reject', body: { note: 'x' } },
   'post /ngsi-ld/v1/entities': { method: 'POST', url: '/ngsi-ld/v1/entities', body: { id: 'urn:ngsi-ld:T:1', type: 'T' } },
   'get /ngsi-ld/v1/entities': { method: 'GET', url: '/ngsi-ld/v1/entities?type=T' },
   'get /ngsi-ld/v1/entities/{entityId}': { method: 'GET', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1' },

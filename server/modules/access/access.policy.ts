@@ -22,6 +22,9 @@ export const ACTIONS = [
   'token:manage',
   'twin:read',
   'twin:write',
+  'dataset:read',
+  'dataset:propose',
+  'dataset:write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -29,21 +32,24 @@ const EVERYONE: Action[] = ['region:read', 'org:read', 'token:manage'];
 // Roles that work with the city's data read the twin; those that run operations also write it.
 const TWIN_READ: Action[] = ['twin:read'];
 const TWIN_WRITE: Action[] = ['twin:read', 'twin:write'];
+// Back-flow data sets: readers may propose corrections to rows they see; writers publish and decide.
+const DATASET_READ: Action[] = ['dataset:read', 'dataset:propose'];
+const DATASET_WRITE: Action[] = [...DATASET_READ, 'dataset:write'];
 
 /** What each role may do (within its scope). */
 export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
   // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
-  'system-admin': [...EVERYONE, ...TWIN_WRITE, 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  'system-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
   // 安全保密管理员: grants, clearance, lockouts and data classification.
   'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
   // 安全审计员: reads the audit log, nothing else.
   'audit-admin': ['region:read', 'audit:read', 'token:manage'],
-  'region-admin': [...EVERYONE, ...TWIN_WRITE, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
-  operator: [...EVERYONE, ...TWIN_WRITE],
-  dispatcher: [...EVERYONE, ...TWIN_READ],
-  'task-handler': [...EVERYONE, ...TWIN_READ],
+  'region-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
+  operator: [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE],
+  dispatcher: [...EVERYONE, ...TWIN_READ, ...DATASET_READ],
+  'task-handler': [...EVERYONE, ...TWIN_READ, ...DATASET_READ],
   'social-member': [...EVERYONE, ...TWIN_READ],
-  viewer: [...EVERYONE, ...TWIN_READ],
+  viewer: [...EVERYONE, ...TWIN_READ, ...DATASET_READ],
 };
 
 /** The resource an action applies to: its region and classification, where it has them. */

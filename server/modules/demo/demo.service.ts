@@ -11,6 +11,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { createUserAsSystem } from '../identity/index.ts';
+import { seedDemoDatasets } from './demo-datasets.ts';
 import { seedDemoTwin } from './demo-twin.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
@@ -133,6 +134,9 @@ export async function seedDemo(
     accounts.push({ username: p.username, password, roles: p.roles, scope: p.scope });
     opts.onProgress?.('accounts', accounts.length, plan.length);
   }
+  const villages = await deps.db.pool.query<{ code: string; name: string }>("SELECT code, name FROM region WHERE code LIKE '99%' AND level = 'village' AND valid_to IS NULL ORDER BY code");
+  await seedDemoDatasets(deps, ctx, { provinceCode: '990000000000', ownerOrganizationId: org('990000000000', 'big-data'), villages: villages.rows, seed: opts.seed });
+  opts.onProgress?.('datasets', 1, 1);
   if (opts.twin !== false) await seedDemoTwin(deps, ctx, { seed: opts.seed, onProgress: opts.onProgress });
   return accounts;
 }

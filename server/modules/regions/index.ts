@@ -2,7 +2,7 @@
 // Public surface of the regions module.
 import { today } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db.ts';
-import { deepestContaining, findRegion, insertRegions, type RegionRow } from './regions.store.ts';
+import { deepestContaining, findRegion, findRegions, insertRegions, type RegionRow } from './regions.store.ts';
 import { containsPoint } from './geo.ts';
 import { generateDemoProvince } from './demo-province.ts';
 
@@ -14,6 +14,11 @@ export { regionRoutes } from './regions.routes.ts';
 /** The current row of a region, for other modules' validation (no scope check: callers decide). */
 export function findCurrentRegion(db: Executor, code: string): Promise<RegionRow | undefined> {
   return findRegion(db, code, today());
+}
+
+/** The current rows of several regions at once (codes without a current region are left out; no scope check). */
+export function findCurrentRegions(db: Executor, codes: string[]): Promise<RegionRow[]> {
+  return findRegions(db, codes, today());
 }
 
 /** The smallest current region containing a point, platform-wide (for placing things; no scope check). */

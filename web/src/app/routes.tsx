@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The console's pages: where each lives, who may open it, and its place in the menu.
 // Each page is its own chunk (React.lazy), so signing in downloads only the shell.
-import { ApartmentOutlined, AuditOutlined, GlobalOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, DatabaseOutlined, DeploymentUnitOutlined, GlobalOutlined, TeamOutlined } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import type { Permission } from '../lib/domain.ts';
@@ -14,6 +14,7 @@ export type MenuGroup = { key: string; labelKey: MessageKey };
 
 export const MENU_GROUPS: readonly MenuGroup[] = [
   { key: 'cloud', labelKey: 'nav.cloud' },
+  { key: 'data', labelKey: 'nav.data' },
   { key: 'security', labelKey: 'nav.security' },
 ];
 
@@ -50,6 +51,22 @@ export const ROUTES: readonly RouteDef[] = [
     icon: <TeamOutlined />,
     permission: 'user:read',
     component: lazy(() => import('../features/users/users-page.tsx')),
+  },
+  {
+    key: 'twin',
+    group: 'data',
+    labelKey: 'nav.twin',
+    icon: <DeploymentUnitOutlined />,
+    permission: 'twin:read',
+    component: lazy(() => import('../features/twin/twin-page.tsx')),
+  },
+  {
+    key: 'datasets',
+    group: 'data',
+    labelKey: 'nav.datasets',
+    icon: <DatabaseOutlined />,
+    permission: 'dataset:read',
+    component: lazy(() => import('../features/datasets/datasets-page.tsx')),
   },
   {
     key: 'audit',

@@ -79,4 +79,9 @@ export type Permission =
   | 'user:write'
   | 'user:grant'
   | 'audit:read'
-  | 'classification:read';
+  | 'classification:read'
+  | 'dataset:read'
+  | 'dataset:propose'
+  | 'dataset:write'
+  | 'twin:read'
+  | 'twin:write';

@@ -38,6 +38,11 @@ const ACTION_LABELS: Record<string, MessageKey> = {
   'token.created': 'action.token.created',
   'token.revoked': 'action.token.revoked',
   'demo.seeded': 'action.demo.seeded',
+  'dataset.created': 'action.dataset.created',
+  'dataset.published': 'action.dataset.published',
+  'dataset.correction-proposed': 'action.dataset.correction-proposed',
+  'dataset.correction-accepted': 'action.dataset.correction-accepted',
+  'dataset.correction-rejected': 'action.dataset.correction-rejected',
 };
 
 /** The readable name a record's details give its subject (a username, an organization name), if any. */

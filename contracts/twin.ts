@@ -34,7 +34,8 @@ export const RollupQuery = z.object({
   bucket: Bucket.optional().describe('aggregate the history by time bucket (needs attr, from and to)'),
   from: Instant.optional().describe('with to (or alone): aggregate the history of this period instead of current values'),
   to: Instant.optional(),
-  asOf: Instant.optional().describe('aggregate each entity\'s latest value at this time instead of the current one'),
+  asOf: Instant.optional().describe('aggregate each entity\'s latest value at this time instead of the current one (without attr: count the entities that existed)'),
+  q: z.string().max(4000).optional().describe('an NGSI-LD query on the entities\' current attributes: only those matching are rolled up'),
 });
 export type RollupQuery = z.infer<typeof RollupQuery>;
 
@@ -70,6 +71,8 @@ export const H3Query = z.object({
   attr: Term.optional(),
   parent: RegionCode.optional(),
   resolution: z.coerce.number().int().min(0).max(12).default(7),
+  asOf: Instant.optional(),
+  q: z.string().max(4000).optional(),
 });
 
 export const H3Cell = z.object({

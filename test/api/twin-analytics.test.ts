@@ -138,6 +138,23 @@ describe('roll-up', () => {
     expect(find(asOf, 'village', v1.code)).toMatchObject({ count: 1, sum: 60 });
   });
 
+  it('rolls up only the entities matching an NGSI-LD q, now and as of a past time', async () => {
+    // current: a1 = 30, a2 = 20, b1 = 90 → pm25>25 keeps a1 and b1
+    const now = (await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&attr=pm25&parent=${county.code}&levels=village&q=pm25>25`, { as: op })).body as Rollup;
+    expect(find(now, 'village', v0.code)).toMatchObject({ count: 1, sum: 30 });
+    expect(find(now, 'village', v1.code)).toMatchObject({ count: 1, sum: 90 });
+    // the filter is on current values; the values rolled up are those as of the time asked
+    const then = (await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&attr=pm25&parent=${county.code}&levels=village&q=pm25>25&asOf=2026-03-01T12:00:00Z`, { as: op })).body as Rollup;
+    expect(find(then, 'village', v0.code)).toMatchObject({ count: 1, sum: 10 });
+    // without attr, asOf counts the entities that existed
+    const existed = (await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&parent=${county.code}&levels=village&asOf=2026-03-01T02:30:00Z`, { as: op })).body as Rollup;
+    expect(existed.groups.reduce((n, g) => n + g.count, 0)).toBe(1);
+    expect((await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&q=pm25>>1`, { as: op })).status).toBe(400);
+    const h3 = (await p.call('GET', `/api/twin/rollup/h3?type=AirQualitySensor&attr=pm25&parent=${county.code}&resolution=9&asOf=2026-03-01T12:00:00Z&q=pm25<25`, { as: op })).body as { entities: number; features: { properties: { sum: number } }[] };
+    expect(h3.entities).toBe(1);
+    expect(h3.features[0]?.properties.sum).toBe(20);
+  });
+
   it('counts entities without an attribute and keeps each caller to their region', async () => {
     const count = (await p.call('GET', `/api/twin/rollup?type=AirQualitySensor&parent=${county.code}`, { as: op })).body as Rollup;
     expect(count.groups.reduce((n, g) => n + g.count, 0)).toBe(3);

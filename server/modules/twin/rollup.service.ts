@@ -15,6 +15,7 @@ import { Forbidden, Invalid, NotFound } from '../../platform/errors.ts';
 import { authorize } from '../access/index.ts';
 import { findCurrentRegion, findCurrentRegions } from '../regions/index.ts';
 import { compact, CORE_CONTEXT, expand } from './ngsi-context.ts';
+import { compileQuery, mapAttributeNames, parseQuery, QueryParseError } from './ngsi-query.ts';
 
 /** The time zone buckets are cut in: a "day" is a local calendar day. */
 const TIME_ZONE = 'Asia/Shanghai';
@@ -64,6 +65,19 @@ function isoOrThrow(v: string | undefined, field: string): string | undefined {
   return new Date(t).toISOString();
 }
 
+/** The NGSI-LD q filter compiled against twin_entity `e`, its values appended to `values`. */
+function entityFilter(q: string | undefined, values: unknown[]): string | null {
+  if (!q) return null;
+  try {
+    const compiled = compileQuery(mapAttributeNames(parseQuery(q), (name) => expand(CORE_CONTEXT, name)), values.length + 1);
+    values.push(...compiled.values);
+    return `(${compiled.sql})`;
+  } catch (err) {
+    if (err instanceof QueryParseError) throw new Invalid(`q: ${err.message}`, [{ field: 'q', message: `${err.message} (at ${err.position})` }]);
+    throw err;
+  }
+}
+
 type BaseRow = { p: string; b: string | null; n: number; nv: number; s: number | null; mn: number | null; mx: number | null };
 
 /**
@@ -101,7 +115,6 @@ export async function rollup(deps: Deps, ctx: RequestContext, q: RollupQuery): P
   if (q.bucket && asOf) throw new Invalid('use either bucket (history) or asOf (a moment), not both', [{ field: 'asOf', message: 'not with bucket' }]);
   if (from && to && Date.parse(to) <= Date.parse(from)) throw new Invalid('to must be after from', [{ field: 'to', message: 'must be after from' }]);
   if (asOf && (from || to)) throw new Invalid('use either from/to (the history) or asOf (a moment), not both', [{ field: 'asOf', message: 'not with from and to' }]);
-  if (asOf && !attr) throw new Invalid('asOf needs attr', [{ field: 'attr', message: 'required with asOf' }]);
   // Entities of the parent's subtree that the caller may see (the parent is within scope, so its prefix is the narrower).
   const prefix = parent.prefix.length >= ctx.actor.scopePrefix.length ? parent.prefix : ctx.actor.scopePrefix;
   const values: unknown[] = [type, prefix];
@@ -112,23 +125,22 @@ export async function rollup(deps: Deps, ctx: RequestContext, q: RollupQuery): P
     values.push(attr, from ?? '-infinity', to ?? 'infinity');
     const t = 'coalesce(observed_at, received_at)';
     const bk = q.bucket ? `, date_trunc($${values.push(q.bucket)}, ${t} AT TIME ZONE $${values.push(TIME_ZONE)}) AS bk` : '';
+    const only = entityFilter(q.q, values);
     source = `SELECT region_code, num_value AS v${bk} FROM twin_attribute_history
-               WHERE entity_type = $1 AND region_code LIKE $2 || '%' AND attr = $3 AND ${t} >= $4 AND ${t} < $5 AND instance IS NOT NULL`;
+               WHERE entity_type = $1 AND region_code LIKE $2 || '%' AND attr = $3 AND ${t} >= $4 AND ${t} < $5 AND instance IS NOT NULL
+               ${only ? `AND entity_id IN (SELECT e.id FROM twin_entity e WHERE e.type = $1 AND ${only})` : ''}`;
   } else if (asOf) {
-    values.push(attr, asOf);
-    const t = 'coalesce(observed_at, received_at)';
-    source = `SELECT region_code, num_value AS v FROM (
-                SELECT DISTINCT ON (entity_id) region_code, num_value FROM twin_attribute_history
-                 WHERE entity_type = $1 AND region_code LIKE $2 || '%' AND attr = $3 AND ${t} <= $4
-                 ORDER BY entity_id, ${t} DESC, id DESC) latest`;
+    source = latestAsOf(values, attr, asOf, entityFilter(q.q, values));
   } else if (attr) {
     values.push(attr);
     // the default instance (or the first when several datasetIds exist)
     const inst = `(CASE jsonb_typeof(e.attrs->$3) WHEN 'array' THEN e.attrs->$3->0 ELSE e.attrs->$3 END)`;
+    const only = entityFilter(q.q, values);
     source = `SELECT e.region_code, CASE WHEN jsonb_typeof(${inst}->'value') = 'number' THEN (${inst}->>'value')::double precision END AS v
-                FROM twin_entity e WHERE e.type = $1 AND e.region_code LIKE $2 || '%' AND e.attrs ? $3`;
+                FROM twin_entity e WHERE e.type = $1 AND e.region_code LIKE $2 || '%' AND e.attrs ? $3 ${only ? `AND ${only}` : ''}`;
   } else {
-    source = `SELECT e.region_code, NULL::double precision AS v FROM twin_entity e WHERE e.type = $1 AND e.region_code LIKE $2 || '%'`;
+    const only = entityFilter(q.q, values);
+    source = `SELECT e.region_code, NULL::double precision AS v FROM twin_entity e WHERE e.type = $1 AND e.region_code LIKE $2 || '%' ${only ? `AND ${only}` : ''}`;
   }
   const sql = `SELECT level, p, to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS') AS b, n, nv, s, mn, mx FROM (${rollupSql(source, levels, !!q.bucket)}) r
                ORDER BY b NULLS FIRST, level, p LIMIT ${MAX_GROUPS + 1}`;
@@ -155,27 +167,51 @@ export async function rollup(deps: Deps, ctx: RequestContext, q: RollupQuery): P
   };
 }
 
+/**
+ * Each entity's latest value of `attr` at `asOf` (without attr: the entities that had any attribute by then),
+ * from the history; $1 is the type and $2 the region prefix. Returns rows (entity_id, region_code, v).
+ */
+function latestAsOf(values: unknown[], attr: string | null, asOf: string, only: string | null): string {
+  const t = 'coalesce(observed_at, received_at)';
+  const a = attr ? `AND attr = $${values.push(attr)}` : '';
+  const at = `$${values.push(asOf)}`;
+  return `SELECT entity_id, region_code, ${attr ? 'num_value' : 'NULL::double precision'} AS v FROM (
+            SELECT DISTINCT ON (entity_id) entity_id, region_code, num_value FROM twin_attribute_history
+             WHERE entity_type = $1 AND region_code LIKE $2 || '%' ${a} AND ${t} <= ${at}
+               ${only ? `AND entity_id IN (SELECT e.id FROM twin_entity e WHERE e.type = $1 AND ${only})` : ''}
+             ORDER BY entity_id, ${t} DESC, id DESC) latest`;
+}
+
 /** A prefix back to a full region code. */
 function codeOf(prefix: string): string {
   return prefix.length >= 12 ? prefix : prefix.padEnd(12, '0');
 }
 
 /** Rolls a numeric attribute (or just the count) up to H3 hexagons at a resolution, within a parent region. */
-export async function rollupH3(deps: Deps, ctx: RequestContext, q: { type: string; attr?: string; parent?: string; resolution: number }): Promise<H3Result> {
+export async function rollupH3(deps: Deps, ctx: RequestContext, q: { type: string; attr?: string; parent?: string; resolution: number; asOf?: string; q?: string }): Promise<H3Result> {
   await authorize(deps, ctx, 'twin:read');
   const db = executor(deps.db);
   const parent = await resolveParent(db, ctx, q.parent);
   const type = expand(CORE_CONTEXT, q.type);
   const attr = q.attr ? expand(CORE_CONTEXT, q.attr) : null;
+  const asOf = isoOrThrow(q.asOf, 'asOf');
   const prefix = parent.prefix.length >= ctx.actor.scopePrefix.length ? parent.prefix : ctx.actor.scopePrefix;
-  const inst = `(CASE jsonb_typeof(e.attrs->$3) WHEN 'array' THEN e.attrs->$3->0 ELSE e.attrs->$3 END)`;
-  const { rows } = await db.query<{ x: number; y: number; v: number | null }>(
-    `SELECT (center(e.bbox))[0] AS x, (center(e.bbox))[1] AS y,
-            ${attr ? `CASE WHEN jsonb_typeof(${inst}->'value') = 'number' THEN (${inst}->>'value')::double precision END` : 'NULL::double precision'} AS v
-       FROM twin_entity e WHERE e.type = $1 AND e.region_code LIKE $2 || '%' AND e.bbox IS NOT NULL ${attr ? 'AND e.attrs ? $3' : 'AND $3::text IS NULL'}
-      LIMIT ${MAX_H3_ENTITIES + 1}`,
-    [type, prefix, attr],
-  );
+  const values: unknown[] = [type, prefix];
+  let sql: string;
+  if (asOf) {
+    const latest = latestAsOf(values, attr, asOf, entityFilter(q.q, values));
+    sql = `SELECT (center(e.bbox))[0] AS x, (center(e.bbox))[1] AS y, l.v FROM (${latest}) l JOIN twin_entity e ON e.id = l.entity_id
+            WHERE e.bbox IS NOT NULL LIMIT ${MAX_H3_ENTITIES + 1}`;
+  } else {
+    const inst = attr ? `(CASE jsonb_typeof(e.attrs->$${values.push(attr)}) WHEN 'array' THEN e.attrs->$${values.length}->0 ELSE e.attrs->$${values.length} END)` : null;
+    const has = attr ? `AND e.attrs ? $${values.length}` : '';
+    const only = entityFilter(q.q, values);
+    sql = `SELECT (center(e.bbox))[0] AS x, (center(e.bbox))[1] AS y,
+                  ${inst ? `CASE WHEN jsonb_typeof(${inst}->'value') = 'number' THEN (${inst}->>'value')::double precision END` : 'NULL::double precision'} AS v
+             FROM twin_entity e WHERE e.type = $1 AND e.region_code LIKE $2 || '%' AND e.bbox IS NOT NULL ${has} ${only ? `AND ${only}` : ''}
+            LIMIT ${MAX_H3_ENTITIES + 1}`;
+  }
+  const { rows } = await db.query<{ x: number; y: number; v: number | null }>(sql, values);
   if (rows.length > MAX_H3_ENTITIES) throw new Invalid(`more than ${MAX_H3_ENTITIES} entities: choose a narrower parent region`, [{ field: 'parent', message: 'too many entities' }], 'too-many-results');
   const cells = new Map<string, { n: number; nv: number; s: number; mn: number; mx: number }>();
   for (const r of rows) {

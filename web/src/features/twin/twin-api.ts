@@ -167,12 +167,12 @@ export const twinApi = {
   },
 
   /** Counts (or an attribute's statistics) of a type per region one level below `parent`, now or as of a time. */
-  rollup: (p: { type: string; attr?: string; parent: string; level: string; asOf?: string }, signal?: AbortSignal) =>
-    api.get<RollupResult>('/api/twin/rollup', { type: p.type, attr: p.attr, parent: p.parent, levels: p.level, asOf: p.asOf }, signal),
+  rollup: (p: { type: string; attr?: string; parent: string; level: string; asOf?: string; q?: string }, signal?: AbortSignal) =>
+    api.get<RollupResult>('/api/twin/rollup', { type: p.type, attr: p.attr, parent: p.parent, levels: p.level, asOf: p.asOf, q: p.q }, signal),
 
   /** The same per H3 hexagon at a resolution. */
-  h3: (p: { type: string; attr?: string; parent: string; resolution: number }, signal?: AbortSignal) =>
-    api.get<H3Result>('/api/twin/rollup/h3', { type: p.type, attr: p.attr, parent: p.parent, resolution: p.resolution }, signal),
+  h3: (p: { type: string; attr?: string; parent: string; resolution: number; asOf?: string; q?: string }, signal?: AbortSignal) =>
+    api.get<H3Result>('/api/twin/rollup/h3', { type: p.type, attr: p.attr, parent: p.parent, resolution: p.resolution, asOf: p.asOf, q: p.q }, signal),
 
   /** Entities related to `id` within `hops` relationships. */
   graph: (id: string, hops: number, signal?: AbortSignal) => api.get<Graph>('/api/twin/graph', { id, hops }, signal),

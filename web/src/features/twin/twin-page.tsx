@@ -115,13 +115,13 @@ export default function TwinPage({ params }: PageProps) {
   const rollup = useAsync(
     (signal) =>
       layer === 'regions' && type && viewed && subLevel
-        ? twinApi.rollup({ type, attr: attrInfo?.name, parent: viewed.code, level: subLevel, asOf: attrInfo && asOf ? asOf : undefined }, signal)
+        ? twinApi.rollup({ type, attr: attrInfo?.name, parent: viewed.code, level: subLevel, asOf: asOf ?? undefined, q }, signal)
         : undefined,
-    [layer, type, viewed?.code, subLevel, attrInfo?.name, asOf],
+    [layer, type, viewed?.code, subLevel, attrInfo?.name, asOf, q],
   );
   const hexes = useAsync(
-    (signal) => (layer === 'h3' && type && viewed ? twinApi.h3({ type, attr: attrInfo?.name, parent: viewed.code, resolution }, signal) : undefined),
-    [layer, type, viewed?.code, attrInfo?.name, resolution],
+    (signal) => (layer === 'h3' && type && viewed ? twinApi.h3({ type, attr: attrInfo?.name, parent: viewed.code, resolution, asOf: asOf ?? undefined, q }, signal) : undefined),
+    [layer, type, viewed?.code, attrInfo?.name, resolution, asOf, q],
   );
 
   const layerData = useMemo<MapLayerData>(() => {
@@ -187,7 +187,8 @@ export default function TwinPage({ params }: PageProps) {
   const nameOfRegion = (r: { name: string; nameEn: string | null }) => (lang === 'en' && r.nameEn ? r.nameEn : r.name);
 
   // Why the chosen time changes nothing in this layer, if it does not.
-  const timeNote = layer === 'h3' ? t('twin.asOfNotForH3') : !attrInfo ? t('twin.asOfNeedsAttr') : null;
+  // Past positions are not kept apart from values: the entity layer shows past values of an attribute.
+  const timeNote = layer === 'entities' && !attrInfo ? t('twin.asOfNeedsAttr') : null;
   const typeName = type ? typeLabel(t, type) : '';
   const regionName = viewed ? nameOfRegion(viewed) : '';
   const emptyText = t('twin.noEntities', { type: typeName, region: regionName });
@@ -256,12 +257,11 @@ export default function TwinPage({ params }: PageProps) {
           {timeNote}
         </div>
       )}
-      {q && layer === 'entities' && (
+      {q && (
         <div className="yz-twin-legend-row">
           {t('twin.filter')}: <span className="yz-mono">{q}</span>
         </div>
       )}
-      {q && layer !== 'entities' && <div className="yz-twin-legend-row" style={{ color: '#d46b08' }}>{t('twin.filterEntitiesOnly')}</div>}
     </div>
   );
 

@@ -3,46 +3,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../contracts/identity.ts';
 import type { Region } from '../../contracts/regions.ts';
-import { startConsoleServer } from '../helpers/console-server.ts';
+import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
 
 type Account = { username: string; password: string; roles: readonly Role[]; scope: string | null };
-type ConsoleServer = Awaited<ReturnType<typeof startConsoleServer>>;
+type ConsoleServer = ConsoleSession['server'];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
-const UI_TIMEOUT = 20_000;
 
 let server: ConsoleServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let session: ConsoleSession;
 
 function accountWith(role: Role): Account {
   const a = server.accounts.find((x) => x.roles.includes(role));
   if (!a) throw new Error(`no demo account with role ${role}`);
   return a;
-}
-
-/** A fresh browser profile (own cookies and storage) in Chinese, with page errors collected. */
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { page, errors };
-}
-
-async function signIn(page: Page, account: Account): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByTestId('login-username').fill(account.username);
-  await page.getByTestId('login-password').fill(account.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('header-user').waitFor();
 }
 
 async function signOut(page: Page): Promise<void> {
@@ -74,19 +53,17 @@ async function paintedPixels(page: Page, selector: string): Promise<number> {
   });
 }
 
+const openPage = (locale?: string) => session.openPage(locale);
+const signIn = (page: Page, account: Account) => session.signIn(page, account);
+
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startConsoleServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  session = await startConsoleSession();
+  server = session.server;
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('web console', () => {

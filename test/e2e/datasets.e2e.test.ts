@@ -4,45 +4,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Region } from '../../contracts/regions.ts';
-import { startConsoleServer } from '../helpers/console-server.ts';
+import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
 
-type ConsoleServer = Awaited<ReturnType<typeof startConsoleServer>>;
+type ConsoleServer = ConsoleSession['server'];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
-const UI_TIMEOUT = 20_000;
 const DEMO = 'village-population';
 
 let server: ConsoleServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let session: ConsoleSession;
 
 function account(username: string) {
   const a = server.accounts.find((x) => x.username === username);
   if (!a) throw new Error(`no demo account ${username}`);
   return a;
-}
-
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { page, errors };
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  const a = account(username);
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByTestId('login-username').fill(a.username);
-  await page.getByTestId('login-password').fill(a.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('header-user').waitFor();
 }
 
 /** A screenshot once no table is loading any more (and the fade of its overlay has ended). */
@@ -52,19 +31,17 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, name) });
 }
 
+const openPage = (locale?: string) => session.openPage(locale);
+const signIn = (page: Page, username: string) => session.signIn(page, account(username));
+
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startConsoleServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  session = await startConsoleSession();
+  server = session.server;
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('data back-flow in the console', () => {

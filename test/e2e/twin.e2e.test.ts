@@ -5,23 +5,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Region } from '../../contracts/regions.ts';
-import { startConsoleServer } from '../helpers/console-server.ts';
+import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
 
-type ConsoleServer = Awaited<ReturnType<typeof startConsoleServer>>;
+type ConsoleServer = ConsoleSession['server'];
 type Account = ConsoleServer['accounts'][number];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
-const UI_TIMEOUT = 20_000;
 const FLOW_TIMEOUT = 120_000;
 const DAY = 86_400_000;
 
 let server: ConsoleServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let session: ConsoleSession;
 
 // What the test puts into operator-a's county: three water-level stations in two villages of different
 // townships, all mounted on one building, with observations every four days over the last year.
@@ -113,25 +111,6 @@ async function seedTwin(): Promise<void> {
   expect(observed.status, JSON.stringify(observed.body)).toBe(204);
 }
 
-/** A fresh browser profile in Chinese, with page errors collected. */
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { page, errors };
-}
-
-async function signIn(page: Page, a: Account): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByTestId('login-username').fill(a.username);
-  await page.getByTestId('login-password').fill(a.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('header-user').waitFor();
-}
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, name) });
 }
@@ -189,20 +168,18 @@ function itemValue(page: Page, selector: string): Promise<string> {
   return page.locator(selector).locator('.yz-twin-item-value').innerText();
 }
 
+const openPage = (locale?: string) => session.openPage(locale);
+const signIn = (page: Page, account: Account) => session.signIn(page, account);
+
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startConsoleServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  session = await startConsoleSession();
+  server = session.server;
   await seedTwin();
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe('twin map', () => {

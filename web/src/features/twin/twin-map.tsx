@@ -58,6 +58,23 @@ type Props = {
 // Low to high: quiet blues for counts and totals, a blue-to-red scale for measurements.
 const BLUES = ['#e6f4ff', '#bae0ff', '#69b1ff', '#1677ff', '#0958d9', '#002c8c'];
 const HEAT = ['#2c7bb6', '#abd9e9', '#ffffbf', '#fdae61', '#d7191c'];
+
+/** The colour scale in the lower left, over [min, max]; `onSeries` ties it to the third value of series 0's points. */
+function colourScale(min: number, max: number, colours: string[], labels: [string, string], format: (v: number) => string, onSeries: boolean): VisualMapComponentOption {
+  return {
+    type: 'continuous',
+    min,
+    max,
+    ...(onSeries ? { dimension: 2, seriesIndex: 0 } : {}),
+    left: 12,
+    bottom: 12,
+    itemHeight: 110,
+    calculable: true,
+    text: labels,
+    inRange: { color: colours },
+    formatter: (v) => format(Number(v)),
+  };
+}
 const NO_VALUE = '#bfbfbf';
 // Where the map is laid out: below the legend in the top-left corner, right of the colour scale.
 const MAP_BOX = { left: 112, right: 24, top: 96, bottom: 20, preserveAspect: 'contain' as const };
@@ -128,22 +145,7 @@ export function TwinMap({ boundaries, mapName, data, format, fromZero, height, d
       option = {
         geo,
         tooltip: { trigger: 'item', confine: true },
-        visualMap: data.colorByValue && withValue.length > 0
-          ? {
-              type: 'continuous',
-              min,
-              max,
-              dimension: 2,
-              seriesIndex: 0,
-              left: 12,
-              bottom: 12,
-              itemHeight: 110,
-              calculable: true,
-              text: [t('twin.legendHigh'), t('twin.legendLow')],
-              inRange: { color: HEAT },
-              formatter: (v) => format(Number(v)),
-            }
-          : undefined,
+        visualMap: data.colorByValue && withValue.length > 0 ? colourScale(min, max, HEAT, [t('twin.legendHigh'), t('twin.legendLow')], format, true) : undefined,
         series: [
           {
             type: 'scatter',
@@ -181,18 +183,7 @@ export function TwinMap({ boundaries, mapName, data, format, fromZero, height, d
             return lines.join('<br/>');
           },
         },
-        visualMap: {
-          type: 'continuous',
-          min,
-          max,
-          left: 12,
-          bottom: 12,
-          itemHeight: 110,
-          calculable: true,
-          text: [t('twin.legendHigh'), t('twin.legendLow')],
-          inRange: { color: BLUES },
-          formatter: (v) => format(Number(v)),
-        },
+        visualMap: colourScale(min, max, BLUES, [t('twin.legendHigh'), t('twin.legendLow')], format, false),
         series: [
           {
             type: 'map',
@@ -239,22 +230,7 @@ export function TwinMap({ boundaries, mapName, data, format, fromZero, height, d
         // Names under the hexagons would only show through in pieces.
         geo: { ...geo, label: { show: false } },
         tooltip: { trigger: 'item', confine: true },
-        visualMap: values.length > 0
-          ? {
-              type: 'continuous',
-              min,
-              max,
-              dimension: 2,
-              seriesIndex: 0,
-              left: 12,
-              bottom: 12,
-              itemHeight: 110,
-              calculable: true,
-              text: [t('twin.legendHigh'), t('twin.legendLow')],
-              inRange: { color: HEAT },
-              formatter: (v) => format(Number(v)),
-            }
-          : undefined,
+        visualMap: values.length > 0 ? colourScale(min, max, HEAT, [t('twin.legendHigh'), t('twin.legendLow')], format, true) : undefined,
         series: [
           {
             type: 'custom',

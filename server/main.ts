@@ -8,6 +8,7 @@ import type { Deps } from './platform/deps.ts';
 import { migrate } from './platform/migrate.ts';
 import { OutboxDispatcher } from './platform/outbox.ts';
 import { registerSubscriptions } from './modules/twin/index.ts';
+import { startIncidentSupervision } from './modules/dispatch/index.ts';
 
 /** Opens the configured database: PostgreSQL server when DATABASE_URL is set, else embedded in the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -30,10 +31,13 @@ export async function buildPlatform(config: Config, db: Database, opts: { logger
   registerSubscriptions(deps);
   const app = await buildHttp(deps, opts);
   deps.outbox.start();
+  // 督办: overdue incidents are flagged and escalated by a periodic sweep
+  const supervision = startIncidentSupervision(deps, { onError: (err) => app.log.error({ err }, 'incident supervision sweep failed') });
   return {
     app,
     deps,
     async close() {
+      await supervision.stop();
       await deps.outbox.stop();
       await app.close();
     },

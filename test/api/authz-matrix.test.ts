@@ -637,6 +637,72 @@ describe('back-flow data sets', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Dispatchable resources: read in scope; writers register and update; dispatchers reserve
+// ---------------------------------------------------------------------------------------------
+
+const resourceCases: Case[] = [
+  ...perAccount('GET /api/resources (only in scope)', all(200, { secadmin: 403, auditadmin: 403 }), () => ({ method: 'GET', url: '/api/resources?limit=1000' }), {
+    code: forbiddenCode,
+    check: (res, f, who) => {
+      if (res.status !== 200) return;
+      const items = (res.body as { items: { regionCode: string }[] }).items;
+      expect(items.filter((r) => !r.regionCode.startsWith(f.scope[who].prefix)).map((r) => r.regionCode)).toEqual([]);
+    },
+  }),
+  // Authorization comes before the items are looked up: only those who may dispatch get to the 400.
+  ...perAccount('POST /api/resources/reservations {no such resource}', all(403, { dispatcher: 400, 'province-admin': 400, 'county-admin': 400 }), () => ({
+    method: 'POST', url: '/api/resources/reservations', body: { requestRef: 'matrix', items: [{ resourceId: NIL }] },
+  }), { code: forbiddenCode }),
+  ...perAccount('POST /api/resources/positions {no such resource}', all(400, { secadmin: 403, auditadmin: 403, dispatcher: 403, 'task-handler': 403, viewer: 403 }), () => ({
+    method: 'POST', url: '/api/resources/positions', body: { items: [{ id: NIL, location: [113.5, 28.5] }] },
+  }), { code: forbiddenCode }),
+  ...perAccount('POST /api/resource-types {a new type}', all(403, { sysadmin: 201 }), (_f, who) => ({
+    method: 'POST', url: '/api/resource-types', body: { code: `matrix-${who}`, category: 'vehicle', nameZh: '矩阵', nameEn: 'Matrix', unit: '辆', speedKmh: 30 },
+  }), { code: forbiddenCode }),
+];
+
+describe('dispatchable resources', () => {
+  for (const c of resourceCases) {
+    it(c.name, async () => {
+      await run(c);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Incidents: read in scope; operators and social members report; dispatchers and region admins manage
+// ---------------------------------------------------------------------------------------------
+
+const incidentCases: Case[] = [
+  ...perAccount('GET /api/incidents (only in scope)', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/incidents?limit=1000' }), {
+    code: forbiddenCode,
+    check: (res, f, who) => {
+      if (res.status !== 200) return;
+      const items = (res.body as { items: { regionCode: string }[] }).items;
+      expect(items.filter((r) => !r.regionCode.startsWith(f.scope[who].prefix)).map((r) => r.regionCode)).toEqual([]);
+    },
+  }),
+  ...perAccount(
+    'POST /api/incidents {a village of county A}',
+    all(201, { secadmin: 403, auditadmin: 403, 'operator-b': 403, 'task-handler': 403, viewer: 403 }),
+    (f) => ({ method: 'POST', url: '/api/incidents', body: { typeCode: 'garbage', regionCode: f.villageA, description: '授权矩阵' } }),
+    { code: forbiddenCode },
+  ),
+  // Authorization comes before the incident is looked up: only those who may manage get to the 404.
+  ...perAccount('POST /api/incidents/{no such id}/actions', all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }), () => ({
+    method: 'POST', url: `/api/incidents/${NIL}/actions`, body: { action: 'verify' },
+  }), { code: forbiddenCode }),
+];
+
+describe('incidents', () => {
+  for (const c of incidentCases) {
+    it(c.name, async () => {
+      await run(c);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // API tokens
 // ---------------------------------------------------------------------------------------------
 
@@ -775,6 +841,11 @@ const PROTECTED: Record<string, Req> = {
   'post /api/datasets/{code}/corrections': { method: 'POST', url: '/api/datasets/village-population/corrections', body: { key: '990101001001', changes: { population: 1 }, reason: 'x' } },
   'post /api/datasets/{code}/corrections/{id}/accept': { method: 'POST', url: '/api/datasets/village-population/corrections/1/accept', body: {} },
   'post /api/datasets/{code}/corrections/{id}/reject': { method: 'POST', url: '/api/datasets/village-population/corrections/1/reject', body: { note: 'x' } },
+  'get /api/incident-types': { method: 'GET', url: '/api/incident-types' },
+  'get /api/incidents': { method: 'GET', url: '/api/incidents' },
+  'post /api/incidents': { method: 'POST', url: '/api/incidents', body: { typeCode: 'garbage', regionCode: '990101001001' } },
+  'get /api/incidents/{id}': { method: 'GET', url: `/api/incidents/${NIL}` },
+  'post /api/incidents/{id}/actions': { method: 'POST', url: `/api/incidents/${NIL}/actions`, body: { action: 'verify' } },
   'post /ngsi-ld/v1/entities': { method: 'POST', url: '/ngsi-ld/v1/entities', body: { id: 'urn:ngsi-ld:T:1', type: 'T' } },
   'get /ngsi-ld/v1/entities': { method: 'GET', url: '/ngsi-ld/v1/entities?type=T' },
   'get /ngsi-ld/v1/entities/{entityId}': { method: 'GET', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1' },
@@ -799,8 +870,26 @@ const PROTECTED: Record<string, Req> = {
   'get /api/twin/rollup': { method: 'GET', url: '/api/twin/rollup?type=T' },
   'get /api/twin/rollup/h3': { method: 'GET', url: '/api/twin/rollup/h3?type=T' },
   'get /api/twin/graph': { method: 'GET', url: '/api/twin/graph?id=urn:ngsi-ld:T:1' },
+  'get /api/resource-types': { method: 'GET', url: '/api/resource-types' },
+  'post /api/resource-types': { method: 'POST', url: '/api/resource-types', body: { code: 'anon-type', category: 'vehicle', nameZh: 'x', nameEn: 'x', unit: 'x', speedKmh: 10 } },
+  'get /api/resources': { method: 'GET', url: '/api/resources' },
+  'post /api/resources': { method: 'POST', url: '/api/resources', body: { name: 'x', type: 'pump-truck', location: [113.5, 28.5] } },
+  'get /api/resources/nearest': { method: 'GET', url: '/api/resources/nearest?type=pump-truck&lon=113.5&lat=28.5' },
+  'post /api/resources/positions': { method: 'POST', url: '/api/resources/positions', body: { items: [{ id: NIL, location: [113.5, 28.5] }] } },
+  'get /api/resources/reservations': { method: 'GET', url: '/api/resources/reservations' },
+  'post /api/resources/reservations': { method: 'POST', url: '/api/resources/reservations', body: { requestRef: 'x', items: [{ resourceId: NIL }] } },
+  'post /api/resources/reservations/{id}/release': { method: 'POST', url: `/api/resources/reservations/${NIL}/release`, body: {} },
+  'get /api/resources/{id}': { method: 'GET', url: `/api/resources/${NIL}` },
+  'patch /api/resources/{id}': { method: 'PATCH', url: `/api/resources/${NIL}`, body: { name: 'x' } },
+  'post /api/resources/{id}/status': { method: 'POST', url: `/api/resources/${NIL}/status`, body: { status: 'unavailable' } },
 };
 const PUBLIC = ['post /api/auth/login', 'post /api/auth/logout'];
+// Open311 GeoReport v2 authenticates by api_key itself and answers in the standard's error list (a 403
+// without a key): test/api/open311.test.ts covers it.
+const OPEN311 = [
+  'get /open311/v2/services.json', 'get /open311/v2/services/{service_code}.json', 'post /open311/v2/requests.json', 'get /open311/v2/requests.json',
+  'get /open311/v2/requests/{service_request_id}.json', 'get /open311/v2/tokens/{token}.json',
+];
 
 describe('anonymous callers', () => {
   it('the table below covers every operation the API documents', async () => {
@@ -808,7 +897,7 @@ describe('anonymous callers', () => {
     expect(res.status).toBe(200);
     const paths = (res.body as { paths: Record<string, Record<string, unknown>> }).paths;
     const operations = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
-    expect(operations.filter((o) => !PUBLIC.includes(o) && !(o in PROTECTED))).toEqual([]);
+    expect(operations.filter((o) => !PUBLIC.includes(o) && !OPEN311.includes(o) && !(o in PROTECTED))).toEqual([]);
   });
 
   it.each(Object.entries(PROTECTED))('%s without credentials → 401', async (_op, req) => {

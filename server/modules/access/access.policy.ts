@@ -25,6 +25,13 @@ export const ACTIONS = [
   'dataset:read',
   'dataset:propose',
   'dataset:write',
+  'resource:read',
+  'resource:write',
+  'resource:dispatch',
+  'resource-type:write',
+  'incident:read',
+  'incident:report',
+  'incident:manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -35,21 +42,29 @@ const TWIN_WRITE: Action[] = ['twin:read', 'twin:write'];
 // Back-flow data sets: readers may propose corrections to rows they see; writers publish and decide.
 const DATASET_READ: Action[] = ['dataset:read', 'dataset:propose'];
 const DATASET_WRITE: Action[] = [...DATASET_READ, 'dataset:write'];
+// Incidents: readers follow the queue; reporters also report; managers verify, dispatch and close.
+const INCIDENT_READ: Action[] = ['incident:read'];
+const INCIDENT_REPORT: Action[] = ['incident:read', 'incident:report'];
+const INCIDENT_MANAGE: Action[] = [...INCIDENT_REPORT, 'incident:manage'];
+// Dispatchable resources: writers keep their region's resources current; dispatchers reserve and release them.
+const RESOURCE_READ: Action[] = ['resource:read'];
+const RESOURCE_WRITE: Action[] = ['resource:read', 'resource:write'];
+const RESOURCE_DISPATCH: Action[] = ['resource:read', 'resource:dispatch'];
 
 /** What each role may do (within its scope). */
 export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
   // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
-  'system-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  'system-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...RESOURCE_WRITE, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
   // 安全保密管理员: grants, clearance, lockouts and data classification.
   'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
   // 安全审计员: reads the audit log, nothing else.
   'audit-admin': ['region:read', 'audit:read', 'token:manage'],
-  'region-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
-  operator: [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE],
-  dispatcher: [...EVERYONE, ...TWIN_READ, ...DATASET_READ],
-  'task-handler': [...EVERYONE, ...TWIN_READ, ...DATASET_READ],
-  'social-member': [...EVERYONE, ...TWIN_READ],
-  viewer: [...EVERYONE, ...TWIN_READ, ...DATASET_READ],
+  'region-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
+  operator: [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...RESOURCE_WRITE],
+  dispatcher: [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...RESOURCE_DISPATCH],
+  'task-handler': [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...RESOURCE_READ],
+  'social-member': [...EVERYONE, ...TWIN_READ, 'incident:report', ...RESOURCE_WRITE],
+  viewer: [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...RESOURCE_READ],
 };
 
 /** The resource an action applies to: its region and classification, where it has them. */

@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/index.ts';
 import { createUserAsSystem } from '../identity/index.ts';
 import { seedDemoDatasets } from './demo-datasets.ts';
 import { seedDemoTwin } from './demo-twin.ts';
+import { seedDemoIncidents, seedDemoResources } from '../dispatch/index.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
 /** A demo account as written to demo-accounts.json. */
@@ -44,7 +45,7 @@ type Org = { id: string; kind: 'government' | 'social'; name: string; region: st
 /** Seeds the demo province; returns the demo accounts (with their generated passwords). */
 export async function seedDemo(
   deps: Deps,
-  opts: { villages: number; seed: number; twin?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
+  opts: { villages: number; seed: number; twin?: boolean; resources?: boolean; incidents?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
 ): Promise<DemoAccount[]> {
   const ctx = systemContext('seed');
   const rand = rng(opts.seed + 1);
@@ -138,6 +139,14 @@ export async function seedDemo(
   await seedDemoDatasets(deps, ctx, { provinceCode: '990000000000', ownerOrganizationId: org('990000000000', 'big-data'), villages: villages.rows, seed: opts.seed });
   opts.onProgress?.('datasets', 1, 1);
   if (opts.twin !== false) await seedDemoTwin(deps, ctx, { seed: opts.seed, onProgress: opts.onProgress });
+  if (opts.resources !== false) {
+    const n = await seedDemoResources(deps, ctx, { seed: opts.seed });
+    opts.onProgress?.('resources', n, n);
+  }
+  if (opts.incidents !== false) {
+    const n = await seedDemoIncidents(deps, ctx, { seed: opts.seed });
+    opts.onProgress?.('incidents', n, n);
+  }
   return accounts;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The console's pages: where each lives, who may open it, and its place in the menu.
 // Each page is its own chunk (React.lazy), so signing in downloads only the shell.
-import { ApartmentOutlined, AuditOutlined, DatabaseOutlined, DeploymentUnitOutlined, GlobalOutlined, TeamOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, DatabaseOutlined, DeploymentUnitOutlined, GlobalOutlined, TeamOutlined, WarningOutlined } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import type { Permission } from '../lib/domain.ts';
@@ -15,6 +15,7 @@ export type MenuGroup = { key: string; labelKey: MessageKey };
 export const MENU_GROUPS: readonly MenuGroup[] = [
   { key: 'cloud', labelKey: 'nav.cloud' },
   { key: 'data', labelKey: 'nav.data' },
+  { key: 'dispatch', labelKey: 'nav.dispatch' },
   { key: 'security', labelKey: 'nav.security' },
 ];
 
@@ -67,6 +68,22 @@ export const ROUTES: readonly RouteDef[] = [
     icon: <DatabaseOutlined />,
     permission: 'dataset:read',
     component: lazy(() => import('../features/datasets/datasets-page.tsx')),
+  },
+  {
+    key: 'resources',
+    group: 'dispatch',
+    labelKey: 'nav.resources',
+    icon: <AlertOutlined />,
+    permission: 'resource:read',
+    component: lazy(() => import('../features/resources/resources-page.tsx')),
+  },
+  {
+    key: 'incidents',
+    group: 'dispatch',
+    labelKey: 'nav.incidents',
+    icon: <WarningOutlined />,
+    permission: 'incident:read',
+    component: lazy(() => import('../features/incidents/incidents-page.tsx')),
   },
   {
     key: 'audit',

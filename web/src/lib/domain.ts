@@ -84,4 +84,10 @@ export type Permission =
   | 'dataset:propose'
   | 'dataset:write'
   | 'twin:read'
-  | 'twin:write';
+  | 'twin:write'
+  | 'resource:read'
+  | 'resource:write'
+  | 'resource:dispatch'
+  | 'incident:read'
+  | 'incident:report'
+  | 'incident:manage';

@@ -92,15 +92,32 @@ export async function openTestDatabase(): Promise<Database> {
       ...db,
       async close() {
         await db.close();
-        const a = new pg.Client({ connectionString: env.serverUrl });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
+        await dropDatabase(env.serverUrl as string, name);
       },
     };
   }
   const tar = fs.readFileSync(path.join(info.dir, 'embedded.tar'));
   return openMemoryDatabase(new Blob([tar]));
+}
+
+/**
+ * Drops a test database once its connections are gone. A closed pool's connections are still saying goodbye
+ * for a moment after close() returns; forcing them out then makes the server send them a FATAL error, which
+ * surfaces as an uncaught exception in the test run. FORCE remains for connections a test left behind.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const a = new pg.Client({ connectionString: serverUrl });
+  await a.connect();
+  try {
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if ((rows[0]?.n ?? 0) === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await a.end();
+  }
 }
 
 /** An empty PostgreSQL server database for CLI tests (undefined on the embedded engine); drop() removes it. */
@@ -115,12 +132,7 @@ export async function emptyServerDatabase(): Promise<{ url: string; drop(): Prom
   await admin.end();
   return {
     url: serverUrlFor(base, name),
-    async drop() {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
+    drop: () => dropDatabase(base, name),
   };
 }
 

@@ -139,7 +139,7 @@ export async function reportIncident(deps: Deps, ctx: RequestContext, input: Rep
     const reporter = { name: input.reporter?.name ?? null, phone: input.reporter?.phone ?? null, email: input.reporter?.email ?? null };
     if (input.lon !== undefined && input.lat !== undefined) {
       await store.lockType(tx, type.code);
-      const primary = await findDuplicateOf(tx, type.code, input.exercise, input.lon, input.lat, reportedAt);
+      const primary = await findDuplicateOf(tx, ctx.actor.scopePrefix, type.code, input.exercise, input.lon, input.lat, reportedAt);
       if (primary) {
         await store.updateIncident(tx, primary.id, { duplicate_count: primary.duplicate_count + 1 });
         await store.addTimeline(tx, primary.id, {
@@ -179,12 +179,16 @@ export async function reportIncident(deps: Deps, ctx: RequestContext, input: Rep
   });
 }
 
-/** The open incident a report duplicates: same type, within the radius and the window, nearest first. */
-async function findDuplicateOf(tx: Executor, typeCode: string, exercise: boolean, lon: number, lat: number, at: Date): Promise<store.IncidentRecord | undefined> {
+/**
+ * The open incident a report duplicates: same type, within the radius and the window, nearest first — among
+ * those the reporter may see (one just across the border of their region is not shown to them: theirs opens
+ * a new incident in their own region).
+ */
+async function findDuplicateOf(tx: Executor, scopePrefix: string, typeCode: string, exercise: boolean, lon: number, lat: number, at: Date): Promise<store.IncidentRecord | undefined> {
   const dLat = DUPLICATE_RADIUS_M / 111_000;
   const dLon = dLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
   const since = new Date(at.getTime() - DUPLICATE_WINDOW_H * 3_600_000);
-  const candidates = await store.openNearby(tx, typeCode, exercise, since, [lon - dLon, lat - dLat, lon + dLon, lat + dLat]);
+  const candidates = await store.openNearby(tx, typeCode, exercise, since, [lon - dLon, lat - dLat, lon + dLon, lat + dLat], scopePrefix);
   const nearest = candidates
     .map((c) => ({ c, m: metresBetween(lon, lat, c.lon, c.lat) }))
     .filter((x) => x.m <= DUPLICATE_RADIUS_M)

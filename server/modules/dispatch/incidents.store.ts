@@ -132,13 +132,20 @@ export async function insertIncident(db: Executor, i: NewIncident): Promise<void
 }
 
 /** Open incidents of a type reported since `since` whose location lies in a box (duplicate candidates). */
-export async function openNearby(db: Executor, typeCode: string, exercise: boolean, since: Date, box: [number, number, number, number]): Promise<{ id: string; lon: number; lat: number; reported_at: Date }[]> {
+export async function openNearby(
+  db: Executor,
+  typeCode: string,
+  exercise: boolean,
+  since: Date,
+  box: [number, number, number, number],
+  scopePrefix: string,
+): Promise<{ id: string; lon: number; lat: number; reported_at: Date }[]> {
   const { rows } = await db.query<{ id: string; lon: number; lat: number; reported_at: Date }>(
     `SELECT id, lon, lat, reported_at FROM incident
      WHERE type_code = $1 AND status IN ('reported', 'verified', 'responding') AND exercise = $2 AND reported_at >= $3
-       AND lon BETWEEN $4 AND $6 AND lat BETWEEN $5 AND $7
+       AND lon BETWEEN $4 AND $6 AND lat BETWEEN $5 AND $7 AND region_code LIKE $8 || '%'
      ORDER BY reported_at`,
-    [typeCode, exercise, since, ...box],
+    [typeCode, exercise, since, ...box, scopePrefix],
   );
   return rows;
 }

@@ -63,6 +63,24 @@ describe('batch upsert', () => {
     expect((t.body as { pm25: { value: number }[] }).pm25.map((x) => x.value)).toEqual([10, 30]);
   });
 
+  it('keeps every observation of a large batch exactly, whatever characters its values hold', async () => {
+    const tricky = ['tab\there', 'back\\slash \\N', 'new\nline\r', '引号"与\'撇号\'', '\\.', 'plain'];
+    const body = Array.from({ length: 600 }, (_, i) => ({
+      id: `urn:ngsi-ld:Gauge:${i % 20}`,
+      type: 'Gauge',
+      regionCode: { type: 'Property', value: county.code },
+      reading: { type: 'Property', value: i, observedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() },
+      note: { type: 'Property', value: tricky[i % tricky.length], observedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() },
+    }));
+    const res = await p.call('POST', `${BASE}/entityOperations/upsert?options=update`, { as: op, body });
+    expect(res.status, res.text).toBe(201);
+    const t = (await p.call('GET', `${BASE}/temporal/entities/urn:ngsi-ld:Gauge:7?attrs=reading,note`, { as: op })).body as { reading: { value: number }[]; note: { value: string }[] };
+    expect(t.reading.map((x) => x.value)).toEqual(Array.from({ length: 30 }, (_, k) => 7 + 20 * k));
+    expect(t.note.map((x) => x.value)).toEqual(Array.from({ length: 30 }, (_, k) => tricky[(7 + 20 * k) % tricky.length]));
+    const current = (await p.call('GET', `${BASE}/entities/urn:ngsi-ld:Gauge:7?options=keyValues`, { as: op })).body as { reading: number; note: string };
+    expect(current).toMatchObject({ reading: 587, note: tricky[587 % tricky.length] });
+  });
+
   it('reports the entities outside the caller\'s region with 207 and writes the others', async () => {
     const res = await p.call('POST', `${BASE}/entityOperations/upsert`, {
       as: op,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Executor } from '../../platform/db.ts';
 
 /** An attribute instance in normalized form. */
@@ -62,16 +63,19 @@ function copyField(v: string | null): string {
 const HISTORY_COLUMNS = '(entity_id, entity_type, attr, dataset_id, instance, observed_at, region_code)';
 
 /**
- * Appends history rows. On PostgreSQL server, large batches stream in with COPY (in the caller's
- * transaction); otherwise one statement per 20,000 rows reads them from a JSON document.
+ * Appends history rows. With `copy` (the engine and, embedded, its instance), large batches go in with COPY,
+ * in the caller's transaction; otherwise one statement per 20,000 rows reads them from a JSON document.
  */
-export async function insertHistory(db: Executor, rows: HistoryInsert[], opts: { copy?: boolean } = {}): Promise<void> {
+export async function insertHistory(db: Executor, rows: HistoryInsert[], opts: { copy?: { engine: 'server' } | { engine: 'embedded'; pglite: PGlite } } = {}): Promise<void> {
   if (rows.length === 0) return;
-  if (opts.copy && rows.length >= 500 && isPgClient(db)) {
+  if (opts.copy && rows.length >= 500) {
     const lines: string[] = [];
     for (const r of rows)
       lines.push(`${copyField(r.entityId)}\t${copyField(r.entityType)}\t${copyField(r.attr)}\t${copyField(r.datasetId)}\t${copyField(r.instance === null ? null : JSON.stringify(r.instance))}\t${copyField(r.observedAt)}\t${copyField(r.regionCode)}\n`);
-    await pipeline(Readable.from([lines.join('')]), db.query(copyFrom(`COPY twin_attribute_history ${HISTORY_COLUMNS} FROM STDIN`)));
+    const columns = `twin_attribute_history ${HISTORY_COLUMNS}`;
+    if (opts.copy.engine === 'server') await pipeline(Readable.from([lines.join('')]), (db as pg.PoolClient).query(copyFrom(`COPY ${columns} FROM STDIN`)));
+    // The embedded engine has one session: this COPY runs inside the transaction the caller holds on it.
+    else await opts.copy.pglite.query(`COPY ${columns} FROM '/dev/blob'`, [], { blob: new Blob([lines.join('')]) });
     return;
   }
   for (let i = 0; i < rows.length; i += 20_000) {
@@ -84,10 +88,6 @@ export async function insertHistory(db: Executor, rows: HistoryInsert[], opts: {
   }
 }
 
-/** A node-postgres client (PostgreSQL server), which can stream COPY; the embedded engine's adapter cannot. */
-function isPgClient(db: Executor): db is pg.PoolClient {
-  return db instanceof pg.Client;
-}
 
 export type HistoryRow = { attr: string; dataset_id: string | null; instance: Instance | null; observed_at: Date | null; received_at: Date };
 

@@ -189,7 +189,8 @@ async function writeBatch(deps: Deps, ctx: RequestContext, tx: Executor, fragmen
       [JSON.stringify(updates.map((r) => ({ ...r, rel_targets: relTargets(r.attrs) })))],
     );
   }
-  await insertHistory(tx, history, { copy: deps.db.engine === 'server' });
+  const copy = deps.db.engine === 'server' ? { engine: 'server' as const } : deps.db.pglite ? { engine: 'embedded' as const, pglite: deps.db.pglite } : undefined;
+  await insertHistory(tx, history, { copy });
 
   const written = [...inserts, ...updates].map((r) => r.id);
   if (written.length) {

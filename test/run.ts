@@ -40,6 +40,21 @@ function ensureBrowser(): void {
   process.exit(1);
 }
 
+/** The CAP tests validate every emitted alert with xmllint (Debian's libxml2-utils) against the CAP 1.2 schema. */
+function ensureXmllint(): void {
+  if (has('xmllint', ['--version']) !== null) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && has('apt-get', ['--version'])) {
+    process.stderr.write('installing libxml2-utils (xmllint) for the CAP schema tests (apt-get)…\n');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'libxml2-utils'], { stdio: 'inherit', env });
+    if (r.status === 0 && has('xmllint', ['--version']) !== null) return;
+  }
+  process.stderr.write("The CAP tests need xmllint from Debian's libxml2-utils. Install it with:\n  sudo apt-get install -y libxml2-utils\nthen run npm test again.\n");
+  process.exit(1);
+}
+
 function buildConsole(): void {
   process.stderr.write('building the console…\n');
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
@@ -76,6 +91,7 @@ function runSuite(engine: 'embedded' | 'server', extraArgs: string[]): Totals & 
 fs.mkdirSync(OUT, { recursive: true });
 const args = process.argv.slice(2);
 ensureBrowser();
+ensureXmllint();
 buildConsole();
 const env = testEnvironment();
 const results = [runSuite('embedded', args)];

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one place that reads process.env: every option, its default and its meaning (docs/operations.md).
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -32,6 +33,10 @@ const EnvSchema = z.object({
   YZ_NGSI_TRUSTED_NETWORK: bool.default(false),
   YZ_NGSI_TRUSTED_SCOPE: z.string().regex(/^\d{12}(\d{3})?$/, 'a region code').optional(),
   YZ_NGSI_TRUSTED_ROLE: z.enum(['viewer', 'operator']).default('viewer'),
+  // CAP <sender>: no spaces, commas, '<' or '&' (CAP 1.2, 3.2.1)
+  YZ_CAP_SENDER: z.string().regex(/^[^\s,<&]{1,200}$/, 'no spaces, commas, < or &').optional(),
+  YZ_CAP_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  YZ_PUBLIC_URL: z.string().url().optional(),
 });
 
 /** Parsed platform configuration. */
@@ -59,6 +64,12 @@ export type Config = {
   buildConsole: boolean;
   /** Serve /ngsi-ld without authentication (a gateway in front authenticates) under this scope and role. */
   ngsiTrusted: { scopeCode: string | null; role: 'viewer' | 'operator' } | null;
+  /** The sender of every CAP message (default yunzheng@<host name>). */
+  capSender: string;
+  /** Requests per minute per client on the public CAP feed and documents. */
+  capRateLimit: number;
+  /** The public base URL (https://host) for links in public feeds; by default taken from the request. */
+  publicUrl: string | undefined;
 };
 
 /** Thrown when the environment holds an invalid option; the message names each one. */
@@ -96,6 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     importLimitBytes: e.YZ_IMPORT_LIMIT_BYTES,
     buildConsole: e.YZ_BUILD_CONSOLE,
     ngsiTrusted: e.YZ_NGSI_TRUSTED_NETWORK ? { scopeCode: e.YZ_NGSI_TRUSTED_SCOPE ?? null, role: e.YZ_NGSI_TRUSTED_ROLE } : null,
+    capSender: e.YZ_CAP_SENDER ?? `yunzheng@${os.hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost'}`,
+    capRateLimit: e.YZ_CAP_RATE_LIMIT,
+    publicUrl: e.YZ_PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }
 

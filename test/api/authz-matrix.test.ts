@@ -703,6 +703,78 @@ describe('incidents', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Public warnings (CAP): incident readers read; those who manage incidents issue, in scope
+// ---------------------------------------------------------------------------------------------
+
+const warningBody = (regionCode: string) => ({
+  categories: ['Met'], urgency: 'Expected', severity: 'Moderate', certainty: 'Likely',
+  zh: { event: '暴雨', headline: '授权矩阵预警', description: '测试' }, en: { event: 'Rainstorm', headline: 'Matrix warning', description: 'Test' },
+  area: { regionCodes: [regionCode] },
+});
+const warningCases: Case[] = [
+  ...perAccount('GET /api/warnings (only in scope)', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/warnings?limit=1000' }), {
+    code: forbiddenCode,
+    check: (res, f, who) => {
+      if (res.status !== 200) return;
+      const items = (res.body as { items: { regionCode: string }[] }).items;
+      expect(items.filter((r) => !r.regionCode.startsWith(f.scope[who].prefix)).map((r) => r.regionCode)).toEqual([]);
+    },
+  }),
+  ...perAccount(
+    'POST /api/warnings {a village of county A}',
+    all(403, { sysadmin: 201, 'province-admin': 201, 'county-admin': 201, dispatcher: 201 }),
+    (f) => ({ method: 'POST', url: '/api/warnings', body: warningBody(f.villageA) }),
+    { code: forbiddenCode },
+  ),
+  { name: 'dispatcher POST /api/warnings {county B} → 403', who: 'dispatcher', req: (f) => ({ method: 'POST', url: '/api/warnings', body: warningBody(f.countyB) }), status: 403, code: 'forbidden' },
+  { name: 'county-admin POST /api/warnings {county B} → 403', who: 'county-admin', req: (f) => ({ method: 'POST', url: '/api/warnings', body: warningBody(f.countyB) }), status: 403, code: 'forbidden' },
+  // Authorization comes before the warning is looked up: only those who may issue get to the 404.
+  ...perAccount('POST /api/warnings/{no such id}/cancel', all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }), () => ({
+    method: 'POST', url: `/api/warnings/${NIL}/cancel`, body: {},
+  }), { code: forbiddenCode }),
+];
+
+describe('warnings', () => {
+  for (const c of warningCases) {
+    it(c.name, async () => {
+      await run(c);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Contingency plans: business roles read; region administrators and dispatchers write and publish, in scope
+// ---------------------------------------------------------------------------------------------
+
+const planBody = (code: string, regionCode: string) => ({
+  code, name: '授权矩阵预案', scenarioType: 'flood', regionCode, applicableRegions: [regionCode],
+  levels: [{ level: 'IV', steps: [{ key: 'watch', title: '值守', roleKey: 'county-emergency-bureau', deadlineMinutes: 30 }] }],
+});
+const planCases: Case[] = [
+  ...perAccount('GET /api/plans', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/plans' }), { code: forbiddenCode }),
+  ...perAccount('GET /api/plan-roles', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/plan-roles' }), { code: forbiddenCode }),
+  ...perAccount(
+    'POST /api/plans {county A}',
+    all(403, { sysadmin: 201, 'province-admin': 201, 'county-admin': 201, dispatcher: 201 }),
+    (f, who) => ({ method: 'POST', url: '/api/plans', body: planBody(`matrix-${who}`, f.countyA) }),
+    { code: forbiddenCode },
+  ),
+  { name: 'dispatcher POST /api/plans {county B} → 403', who: 'dispatcher', req: (f) => ({ method: 'POST', url: '/api/plans', body: planBody('matrix-b', f.countyB) }), status: 403, code: 'forbidden' },
+  // Authorization comes before the plan is looked up: only those who may publish get to the 404.
+  ...perAccount('POST /api/plans/{no such id}/versions/1/transitions {publish}', all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }), () => ({
+    method: 'POST', url: `/api/plans/${NIL}/versions/1/transitions`, body: { action: 'publish' },
+  }), { code: forbiddenCode }),
+];
+
+describe('plans', () => {
+  for (const c of planCases) {
+    it(c.name, async () => {
+      await run(c);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // API tokens
 // ---------------------------------------------------------------------------------------------
 
@@ -846,6 +918,11 @@ const PROTECTED: Record<string, Req> = {
   'post /api/incidents': { method: 'POST', url: '/api/incidents', body: { typeCode: 'garbage', regionCode: '990101001001' } },
   'get /api/incidents/{id}': { method: 'GET', url: `/api/incidents/${NIL}` },
   'post /api/incidents/{id}/actions': { method: 'POST', url: `/api/incidents/${NIL}/actions`, body: { action: 'verify' } },
+  'get /api/warnings': { method: 'GET', url: '/api/warnings' },
+  'post /api/warnings': { method: 'POST', url: '/api/warnings', body: warningBody('990101001001') },
+  'get /api/warnings/{id}': { method: 'GET', url: `/api/warnings/${NIL}` },
+  'patch /api/warnings/{id}': { method: 'PATCH', url: `/api/warnings/${NIL}`, body: { severity: 'Minor' } },
+  'post /api/warnings/{id}/cancel': { method: 'POST', url: `/api/warnings/${NIL}/cancel`, body: {} },
   'post /ngsi-ld/v1/entities': { method: 'POST', url: '/ngsi-ld/v1/entities', body: { id: 'urn:ngsi-ld:T:1', type: 'T' } },
   'get /ngsi-ld/v1/entities': { method: 'GET', url: '/ngsi-ld/v1/entities?type=T' },
   'get /ngsi-ld/v1/entities/{entityId}': { method: 'GET', url: '/ngsi-ld/v1/entities/urn:ngsi-ld:T:1' },
@@ -882,6 +959,19 @@ const PROTECTED: Record<string, Req> = {
   'get /api/resources/{id}': { method: 'GET', url: `/api/resources/${NIL}` },
   'patch /api/resources/{id}': { method: 'PATCH', url: `/api/resources/${NIL}`, body: { name: 'x' } },
   'post /api/resources/{id}/status': { method: 'POST', url: `/api/resources/${NIL}/status`, body: { status: 'unavailable' } },
+  'get /api/plan-roles': { method: 'GET', url: '/api/plan-roles' },
+  'get /api/plans': { method: 'GET', url: '/api/plans' },
+  'post /api/plans': { method: 'POST', url: '/api/plans', body: { code: 'anon-plan' } },
+  'get /api/plans/active': { method: 'GET', url: '/api/plans/active?typeCode=flood&grade=IV&regionCode=990101000000' },
+  'post /api/plans/import': { method: 'POST', url: '/api/plans/import?regionCode=990101000000', body: 'format: x\n', headers: { 'content-type': 'application/yaml' } },
+  'get /api/plans/{id}': { method: 'GET', url: `/api/plans/${NIL}` },
+  'get /api/plans/{id}/diff': { method: 'GET', url: `/api/plans/${NIL}/diff?from=1&to=2` },
+  'get /api/plans/{id}/versions/{version}': { method: 'GET', url: `/api/plans/${NIL}/versions/1` },
+  'put /api/plans/{id}/versions/{version}': { method: 'PUT', url: `/api/plans/${NIL}/versions/1`, body: { name: 'x' } },
+  'post /api/plans/{id}/versions/{version}/transitions': { method: 'POST', url: `/api/plans/${NIL}/versions/1/transitions`, body: { action: 'review' } },
+  'get /api/plans/{id}/versions/{version}/binding': { method: 'GET', url: `/api/plans/${NIL}/versions/1/binding` },
+  'put /api/plans/{id}/versions/{version}/binding': { method: 'PUT', url: `/api/plans/${NIL}/versions/1/binding`, body: { auto: true } },
+  'get /api/plans/{id}/versions/{version}/export': { method: 'GET', url: `/api/plans/${NIL}/versions/1/export?format=yaml` },
 };
 const PUBLIC = ['post /api/auth/login', 'post /api/auth/logout'];
 // Open311 GeoReport v2 authenticates by api_key itself and answers in the standard's error list (a 403
@@ -890,6 +980,9 @@ const OPEN311 = [
   'get /open311/v2/services.json', 'get /open311/v2/services/{service_code}.json', 'post /open311/v2/requests.json', 'get /open311/v2/requests.json',
   'get /open311/v2/requests/{service_request_id}.json', 'get /open311/v2/tokens/{token}.json',
 ];
+// The public CAP feed and documents need no credentials at all (as public alerting feeds do):
+// test/api/warnings.test.ts covers them; here they must answer anonymous callers.
+const CAP_PUBLIC = ['get /cap/alerts', 'get /cap/alerts/{identifier}.xml'];
 
 describe('anonymous callers', () => {
   it('the table below covers every operation the API documents', async () => {
@@ -897,7 +990,7 @@ describe('anonymous callers', () => {
     expect(res.status).toBe(200);
     const paths = (res.body as { paths: Record<string, Record<string, unknown>> }).paths;
     const operations = Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
-    expect(operations.filter((o) => !PUBLIC.includes(o) && !OPEN311.includes(o) && !(o in PROTECTED))).toEqual([]);
+    expect(operations.filter((o) => !PUBLIC.includes(o) && !OPEN311.includes(o) && !CAP_PUBLIC.includes(o) && !(o in PROTECTED))).toEqual([]);
   });
 
   it.each(Object.entries(PROTECTED))('%s without credentials → 401', async (_op, req) => {
@@ -926,6 +1019,8 @@ describe('anonymous callers', () => {
     expectProblem(await send('anonymous', { method: 'POST', url: '/api/auth/login', body: { username: 'nobody-at-all', password: 'wrong' } }), 401, 'invalid-credentials');
     expect((await send('anonymous', { method: 'POST', url: '/api/auth/logout' })).status).toBe(204);
     expect((await send('anonymous', { method: 'GET', url: '/api/openapi.json' })).status).toBe(200);
+    expect((await send('anonymous', { method: 'GET', url: '/cap/alerts' })).status).toBe(200);
+    expectProblem(await send('anonymous', { method: 'GET', url: '/cap/alerts/yz-none.xml' }), 404, 'not-found');
   });
 });
 

@@ -32,6 +32,11 @@ export const ACTIONS = [
   'incident:read',
   'incident:report',
   'incident:manage',
+  'warning:read',
+  'warning:issue',
+  'plan:read',
+  'plan:write',
+  'plan:publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -46,25 +51,31 @@ const DATASET_WRITE: Action[] = [...DATASET_READ, 'dataset:write'];
 const INCIDENT_READ: Action[] = ['incident:read'];
 const INCIDENT_REPORT: Action[] = ['incident:read', 'incident:report'];
 const INCIDENT_MANAGE: Action[] = [...INCIDENT_REPORT, 'incident:manage'];
+// Public warnings (CAP): incident readers read them; those who manage incidents issue, update and cancel them.
+const WARNING_READ: Action[] = ['warning:read'];
+const WARNING_ISSUE: Action[] = ['warning:read', 'warning:issue'];
 // Dispatchable resources: writers keep their region's resources current; dispatchers reserve and release them.
 const RESOURCE_READ: Action[] = ['resource:read'];
 const RESOURCE_WRITE: Action[] = ['resource:read', 'resource:write'];
 const RESOURCE_DISPATCH: Action[] = ['resource:read', 'resource:dispatch'];
+// Contingency plans: readers consult them; writers edit drafts, bind roles and import; publishers review and publish.
+const PLAN_READ: Action[] = ['plan:read'];
+const PLAN_PUBLISH: Action[] = ['plan:read', 'plan:write', 'plan:publish'];
 
 /** What each role may do (within its scope). */
 export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
   // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
-  'system-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...RESOURCE_WRITE, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  'system-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
   // 安全保密管理员: grants, clearance, lockouts and data classification.
   'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
   // 安全审计员: reads the audit log, nothing else.
   'audit-admin': ['region:read', 'audit:read', 'token:manage'],
-  'region-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
-  operator: [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...RESOURCE_WRITE],
-  dispatcher: [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...RESOURCE_DISPATCH],
-  'task-handler': [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...RESOURCE_READ],
+  'region-admin': [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
+  operator: [...EVERYONE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...WARNING_READ, ...RESOURCE_WRITE, ...PLAN_READ],
+  dispatcher: [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH],
+  'task-handler': [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
   'social-member': [...EVERYONE, ...TWIN_READ, 'incident:report', ...RESOURCE_WRITE],
-  viewer: [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...RESOURCE_READ],
+  viewer: [...EVERYONE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
 };
 
 /** The resource an action applies to: its region and classification, where it has them. */

@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/index.ts';
 import { createUserAsSystem } from '../identity/index.ts';
 import { seedDemoDatasets } from './demo-datasets.ts';
 import { seedDemoTwin } from './demo-twin.ts';
-import { seedDemoIncidents, seedDemoResources } from '../dispatch/index.ts';
+import { seedDemoIncidents, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
 /** A demo account as written to demo-accounts.json. */
@@ -45,7 +45,7 @@ type Org = { id: string; kind: 'government' | 'social'; name: string; region: st
 /** Seeds the demo province; returns the demo accounts (with their generated passwords). */
 export async function seedDemo(
   deps: Deps,
-  opts: { villages: number; seed: number; twin?: boolean; resources?: boolean; incidents?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
+  opts: { villages: number; seed: number; twin?: boolean; resources?: boolean; incidents?: boolean; plans?: boolean; warnings?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
 ): Promise<DemoAccount[]> {
   const ctx = systemContext('seed');
   const rand = rng(opts.seed + 1);
@@ -146,6 +146,16 @@ export async function seedDemo(
   if (opts.incidents !== false) {
     const n = await seedDemoIncidents(deps, ctx, { seed: opts.seed });
     opts.onProgress?.('incidents', n, n);
+  }
+  if (opts.plans !== false) {
+    // published plans of the province, bound in the two counties that have operator accounts
+    const n = await seedDemoPlans(deps, ctx, { provinceCode: '990000000000', ownerOrganizationId: org('990000000000', 'emergency-management'), bindRegions: [countyA.code, countyB.code] });
+    opts.onProgress?.('plans', n, n);
+  }
+  if (opts.warnings !== false) {
+    // past public warnings: a flood warning (Alert, Update, Cancel) and a drill
+    const n = await seedDemoWarnings(deps, ctx, { floodRegionCode: countyA.code, drillRegionCode: countyB.code });
+    opts.onProgress?.('warnings', n, n);
   }
   return accounts;
 }

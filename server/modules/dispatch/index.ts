@@ -12,4 +12,16 @@ export {
 export { describeIncidentType, findLeafType, listIncidentTypes } from './incident-types.ts';
 export { incidentRoutes } from './incidents.routes.ts';
 export { open311Routes } from './open311.routes.ts';
+export { cancelWarning, capDocument, capFeed, getWarning, issueWarning, listWarnings, updateWarning } from './warnings.service.ts';
+export { warningRoutes } from './warnings.routes.ts';
+export { capRoutes } from './cap.routes.ts';
+export { seedDemoWarnings } from './warnings.demo.ts';
 export { seedDemoIncidents } from './incidents.demo.ts';
+export {
+  activePlanVersion, type ActivePlan, createPlan, diffVersions, getPlan, getPlanVersion, listPlans, recordPlanVersionUse, transitionVersion, updateDraft,
+} from './plans.service.ts';
+export { getBinding, proposeBindings, putBinding } from './plans.bindings.ts';
+export { exportPlanVersion, importPlanPackage } from './plans.package.ts';
+export { findPlanRole, listPlanRoles } from './plan-roles.ts';
+export { planRoutes } from './plans.routes.ts';
+export { seedDemoPlans } from './plans.demo.ts';

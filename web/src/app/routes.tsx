@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The console's pages: where each lives, who may open it, and its place in the menu.
 // Each page is its own chunk (React.lazy), so signing in downloads only the shell.
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, DatabaseOutlined, DeploymentUnitOutlined, GlobalOutlined, TeamOutlined, WarningOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, DatabaseOutlined, DeploymentUnitOutlined, FileProtectOutlined, GlobalOutlined, NotificationOutlined, TeamOutlined, WarningOutlined } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import type { Permission } from '../lib/domain.ts';
@@ -84,6 +84,22 @@ export const ROUTES: readonly RouteDef[] = [
     icon: <WarningOutlined />,
     permission: 'incident:read',
     component: lazy(() => import('../features/incidents/incidents-page.tsx')),
+  },
+  {
+    key: 'plans',
+    group: 'dispatch',
+    labelKey: 'nav.plans',
+    icon: <FileProtectOutlined />,
+    permission: 'plan:read',
+    component: lazy(() => import('../features/plans/plans-page.tsx')),
+  },
+  {
+    key: 'warnings',
+    group: 'dispatch',
+    labelKey: 'nav.warnings',
+    icon: <NotificationOutlined />,
+    permission: 'warning:read',
+    component: lazy(() => import('../features/warnings/warnings-page.tsx')),
   },
   {
     key: 'audit',

@@ -90,4 +90,9 @@ export type Permission =
   | 'resource:dispatch'
   | 'incident:read'
   | 'incident:report'
-  | 'incident:manage';
+  | 'incident:manage'
+  | 'warning:read'
+  | 'warning:issue'
+  | 'plan:read'
+  | 'plan:write'
+  | 'plan:publish';

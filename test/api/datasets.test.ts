@@ -3,12 +3,12 @@
 // rows with lineage; versions diff against the current rows and stay readable; corrections go back up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../contracts/audit.ts';
-import { Problem } from '../../contracts/common.ts';
 import type { Correction, Dataset, DatasetRow, DatasetRowHistory, DatasetRowPage, DatasetVersion } from '../../contracts/datasets.ts';
 import { scopePrefixOf } from '../../contracts/region-codes.ts';
 import type { Region } from '../../contracts/regions.ts';
 import type { DeliveredEvent } from '../../server/platform/outbox.ts';
-import { createTestPlatform, type TestPlatform, type TestResponse } from '../helpers/platform.ts';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { expectProblem, ok } from '../helpers/expect.ts';
 import { TEST_VILLAGES } from '../helpers/template.ts';
 
 type Page<T> = { items: T[]; total: number };
@@ -20,19 +20,6 @@ let countyB: string;
 let province: string;
 let villagesA: Region[];
 let villagesB: Region[];
-
-function expectProblem(res: TestResponse, status: number, code?: string): Problem {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const parsed = Problem.parse(res.body);
-  if (code) expect(parsed.code).toBe(code);
-  return parsed;
-}
-
-function ok<T>(res: TestResponse, status = 200): T {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  return res.body as T;
-}
 
 async function as(username: string): Promise<string> {
   return p.login(username);

@@ -3,12 +3,12 @@
 // invalid transitions, SLA deadlines, supervision (督办) and escalation of command, scope, masking, bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../contracts/audit.ts';
-import { Problem } from '../../contracts/common.ts';
 import type { Incident, IncidentDetail, IncidentType, ReportOutcome } from '../../contracts/dispatch-incidents.ts';
 import type { Region } from '../../contracts/regions.ts';
 import { sweepOverdue } from '../../server/modules/dispatch/index.ts';
 import type { DeliveredEvent } from '../../server/platform/outbox.ts';
-import { createTestPlatform, type TestPlatform, type TestResponse } from '../helpers/platform.ts';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { expectProblem, ok } from '../helpers/expect.ts';
 
 type Page<T> = { items: T[]; total: number };
 
@@ -20,19 +20,6 @@ let province: string;
 let villagesA: Region[];
 let villagesB: Region[];
 const events: DeliveredEvent[] = [];
-
-function expectProblem(res: TestResponse, status: number, code?: string): Problem {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const parsed = Problem.parse(res.body);
-  if (code) expect(parsed.code).toBe(code);
-  return parsed;
-}
-
-function ok<T>(res: TestResponse, status = 200): T {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  return res.body as T;
-}
 
 const as = (username: string) => p.login(username);
 const centroid = (r: Region): [number, number] => r.centroid as [number, number];

@@ -11,6 +11,7 @@ import { systemContext } from '../../server/platform/context.ts';
 import { withTransaction } from '../../server/platform/db.ts';
 import type { DeliveredEvent } from '../../server/platform/outbox.ts';
 import { createTestPlatform, type TestPlatform, type TestResponse } from '../helpers/platform.ts';
+import { expectProblem, ok } from '../helpers/expect.ts';
 
 type Page<T> = { items: T[]; total: number };
 
@@ -20,17 +21,6 @@ let countyB: string;
 let province: string;
 const events: DeliveredEvent[] = [];
 
-function expectProblem(res: TestResponse, status: number, code?: string): Problem {
-  expect(res.status, `${res.status} ${res.text.slice(0, 600)}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const parsed = Problem.parse(res.body);
-  if (code) expect(parsed.code).toBe(code);
-  return parsed;
-}
-function ok<T>(res: TestResponse, status = 200): T {
-  expect(res.status, `${res.status} ${res.text.slice(0, 600)}`).toBe(status);
-  return res.body as T;
-}
 const as = (username: string) => p.login(username);
 async function count(): Promise<number> {
   const { rows } = await p.deps.db.pool.query<{ n: number }>(

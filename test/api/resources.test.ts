@@ -4,14 +4,14 @@
 // agreements, stocks, reservations and release, tracker positions, bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../contracts/audit.ts';
-import { Problem } from '../../contracts/common.ts';
 import type { ProposalResult, Reservation, ReservationResult, Resource, ResourceType } from '../../contracts/dispatch-resources.ts';
 import type { Organization } from '../../contracts/identity.ts';
 import { scopePrefixOf } from '../../contracts/region-codes.ts';
 import type { Region } from '../../contracts/regions.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { dispatchReservation, seedDemoResources } from '../../server/modules/dispatch/index.ts';
-import { createTestPlatform, type TestPlatform, type TestResponse } from '../helpers/platform.ts';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { expectProblem, ok } from '../helpers/expect.ts';
 
 type Page<T> = { items: T[]; total: number };
 
@@ -27,17 +27,6 @@ let govOrgA: string;
 let socialOrgA: string;
 let otherSocialOrgA: string | undefined;
 
-function ok<T>(res: TestResponse, status = 200): T {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  return res.body as T;
-}
-function expectProblem(res: TestResponse, status: number, code?: string): Problem {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const parsed = Problem.parse(res.body);
-  if (code) expect(parsed.code).toBe(code);
-  return parsed;
-}
 const as = (who: string) => p.login(who);
 const post = async (who: string, url: string, body: unknown) => p.call('POST', url, { as: await as(who), body });
 const get = async (who: string, url: string) => p.call('GET', url, { as: await as(who) });

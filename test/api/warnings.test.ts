@@ -10,14 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../contracts/audit.ts';
-import { Problem } from '../../contracts/common.ts';
 import type { ReportOutcome } from '../../contracts/dispatch-incidents.ts';
 import { CAP_GEOCODE_NAME, type Warning, type WarningDetail } from '../../contracts/dispatch-warnings.ts';
 import type { Region } from '../../contracts/regions.ts';
 import { issueWarning, seedDemoWarnings } from '../../server/modules/dispatch/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import type { DeliveredEvent } from '../../server/platform/outbox.ts';
-import { createTestPlatform, type TestPlatform, type TestResponse } from '../helpers/platform.ts';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { expectProblem, ok } from '../helpers/expect.ts';
 
 const SCHEMA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'cap-1.2.xsd');
 const SENDER = 'yunzheng@warnings.test';
@@ -64,19 +64,6 @@ function xpath(xml: string, expr: string): string {
   return xmllint(['--xpath', expr, writeTmp(xml)]).replace(/\n$/, '');
 }
 const capEl = (name: string) => `//*[local-name()="${name}"]`;
-
-function expectProblem(res: TestResponse, status: number, code?: string): Problem {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const parsed = Problem.parse(res.body);
-  if (code) expect(parsed.code).toBe(code);
-  return parsed;
-}
-
-function ok<T>(res: TestResponse, status = 200): T {
-  expect(res.status, `${res.status} ${res.text.slice(0, 400)}`).toBe(status);
-  return res.body as T;
-}
 
 const as = (username: string) => p.login(username);
 const inHours = (h: number) => new Date(Date.now() + h * HOUR).toISOString();

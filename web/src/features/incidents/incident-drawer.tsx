@@ -34,12 +34,15 @@ export function IncidentDrawer({ id, onClose, onChanged }: Props) {
   const { t } = useI18n();
   const can = useCan();
   const { message } = App.useApp();
-  const incident = useAsync((signal) => (id ? incidentsApi.get(id, signal) : undefined), [id]);
+  // While the drawer closes it keeps showing the incident it showed; another incident shows once loaded.
+  const [shownId, setShownId] = useState(id);
+  if (id !== null && id !== shownId) setShownId(id);
+  const incident = useAsync((signal) => (shownId ? incidentsApi.get(shownId, signal) : undefined), [shownId]);
   const [acting, setActing] = useState<Kind | null>(null);
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const d = incident.data;
+  const d = incident.data?.id === shownId ? incident.data : undefined;
 
   const submit = async (v: Values) => {
     if (!d || !acting) return;
@@ -87,7 +90,7 @@ export function IncidentDrawer({ id, onClose, onChanged }: Props) {
     <Drawer
       open={id !== null}
       onClose={onClose}
-      width={720}
+      size={720}
       title={d ? <Flex gap={8} align="center" wrap><span data-testid="incident-drawer-title">{d.title}</span><GradeTag grade={d.grade} /><StatusTag status={d.status} /></Flex> : t('incident.title')}
       extra={
         d && can('incident:manage') ? (

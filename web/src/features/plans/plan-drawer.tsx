@@ -2,7 +2,7 @@
 // One plan: its versions with their status actions, the content of a version per response level (or the
 // editor for a draft), the diff between two versions, the role binding in a region, and export.
 import { App, Button, Descriptions, Drawer, Empty, Flex, Input, Modal, Select, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { GRADES } from '../../../../contracts/dispatch-incidents.ts';
 import type { ItemChanges, PlanAction, PlanLevel, PlanVersion, RoleBinding } from '../../../../contracts/dispatch-plans.ts';
 import { scopePrefixOf } from '../../../../contracts/region-codes.ts';
@@ -14,6 +14,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { OrganizationPicker } from '../organizations/organization-picker.tsx';
+import { resourcesApi } from '../resources/resources-api.ts';
 import { PlanEditor } from './plan-editor.tsx';
 import { ACTION_PERMISSION, ACTIONS_BY_STATUS, plansApi, STATUS_COLORS } from './plans-api.ts';
 
@@ -26,25 +27,35 @@ function bindingRegionFor(v: PlanVersion, scopeCode: string | null): string | un
 }
 
 function LevelView({ level }: { level: PlanLevel }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const roles = useAsync((signal) => plansApi.roles(signal), []);
+  const types = useAsync((signal) => resourcesApi.types(signal), []);
+  const roleName = (key: string) => {
+    const r = roles.data?.items.find((x) => x.key === key);
+    return r ? (lang === 'en' ? r.nameEn : r.name) : key;
+  };
+  const typeName = (code: string) => {
+    const r = types.data?.items.find((x) => x.code === code);
+    return r ? (lang === 'en' ? r.nameEn : r.nameZh) : code;
+  };
   return (
     <Flex vertical gap={8}>
       <Table size="small" rowKey="key" pagination={false} dataSource={level.steps} columns={[
         { title: t('plan.step.key'), dataIndex: 'key', width: 110 },
         { title: t('plan.step.title'), dataIndex: 'title' },
-        { title: t('plan.step.role'), dataIndex: 'roleKey', width: 180 },
-        { title: t('plan.step.deadline'), dataIndex: 'deadlineMinutes', width: 90 },
+        { title: t('plan.step.role'), width: 200, render: (_, s) => <Flex vertical><span>{roleName(s.roleKey)}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{s.roleKey}</Typography.Text></Flex> },
+        { title: t('plan.step.deadline'), dataIndex: 'deadlineMinutes', width: 120 },
         { title: t('plan.step.dependsOn'), render: (_, s) => s.dependsOn.join(', ') || '—', width: 140 },
       ]} />
       <Table size="small" rowKey={(r) => `${r.resourceType}/${r.capability ?? ''}`} pagination={false} dataSource={level.resources} columns={[
-        { title: t('plan.resource.type'), dataIndex: 'resourceType' },
+        { title: t('plan.resource.type'), render: (_, r) => typeName(r.resourceType) },
         { title: t('plan.resource.capability'), render: (_, r) => r.capability ?? '—' },
         { title: t('plan.resource.quantity'), dataIndex: 'quantity', width: 90 },
-        { title: t('plan.resource.travel'), dataIndex: 'maxTravelMinutes', width: 110 },
+        { title: t('plan.resource.travel'), dataIndex: 'maxTravelMinutes', width: 140 },
       ]} />
       {level.notifications.map((n) => (
         <Typography.Paragraph key={n.key} style={{ marginBottom: 0 }}>
-          <Tag>{n.severity}</Tag><Typography.Text strong>{n.headlineZh}</Typography.Text> {n.textZh}
+          <Tag>{t(`warning.severity.${n.severity}`)}</Tag><Typography.Text strong>{n.headlineZh}</Typography.Text> {n.textZh}
           <br /><Typography.Text type="secondary">{n.headlineEn} — {n.textEn}</Typography.Text>
         </Typography.Paragraph>
       ))}
@@ -127,7 +138,7 @@ function BindingView({ version, defaultRegion }: { version: PlanVersion; default
         onRow={(r) => ({ style: r.organizationId ? undefined : { background: 'rgba(255, 77, 79, 0.08)' }, 'data-unbound': r.organizationId ? undefined : 'true' })}
         columns={[
           { title: t('plan.role'), render: (_, r) => <Flex vertical><span>{lang === 'en' ? r.nameEn : r.name}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.key}</Typography.Text></Flex> },
-          { title: t('plan.boundTo'), render: (_, r) => (r.organizationName ? <span>{r.organizationName} <Tag>{r.source}</Tag></span> : <Typography.Text type="danger">{t('plan.unbound')}</Typography.Text>) },
+          { title: t('plan.boundTo'), render: (_, r) => (r.organizationName ? <span>{r.organizationName} {r.source && <Tag>{t(`plan.source.${r.source}`)}</Tag>}</span> : <Typography.Text type="danger">{t('plan.unbound')}</Typography.Text>) },
           { title: t('plan.proposed'), render: (_, r) => r.proposedOrganizationName ?? '—' },
           ...(can('plan:write') ? [{
             title: t('plan.override'),
@@ -146,17 +157,29 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
   const me = useMe();
   const { message } = App.useApp();
   const [tick, setTick] = useState(0);
-  const plan = useAsync((signal) => (id ? plansApi.get(id, signal) : undefined), [id, tick]);
+  // While the drawer closes it keeps showing the plan it showed; another plan shows once loaded, from its
+  // latest version and not in the editor.
+  const [shownId, setShownId] = useState(id);
   const [selected, setSelected] = useState<number | null>(null);
-  useEffect(() => setSelected(null), [id]);
-  const versionNo = selected ?? plan.data?.latestVersion ?? null;
-  const version = useAsync((signal) => (id && versionNo ? plansApi.version(id, versionNo, signal) : undefined), [id, versionNo, tick]);
   const [editing, setEditing] = useState(false);
+  if (id !== null && id !== shownId) {
+    setShownId(id);
+    setSelected(null);
+    setEditing(false);
+  }
+  const plan = useAsync((signal) => (shownId ? plansApi.get(shownId, signal) : undefined), [shownId, tick]);
+  const p = plan.data?.id === shownId ? plan.data : undefined;
+  const versionNo = selected ?? p?.latestVersion ?? null;
+  const version = useAsync((signal) => (shownId && versionNo ? plansApi.version(shownId, versionNo, signal) : undefined), [shownId, versionNo, tick]);
   const [acting, setActing] = useState<PlanAction | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(undefined);
-  const v = version.data;
-  const p = plan.data;
+  const v = version.data?.planId === shownId && version.data.version === versionNo ? version.data : undefined;
+  const eventLabel = (action: string): string => {
+    if (action === 'create' || action === 'import' || action === 'supersede') return t(`plan.event.${action}`);
+    const known = Object.keys(ACTION_PERMISSION).find((a): a is PlanAction => a === action);
+    return known ? t(`plan.action.${known}`) : action;
+  };
 
   const act = async () => {
     if (!v || !acting) return;
@@ -217,7 +240,7 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
                 children: (
                   <Timeline items={v.events.map((e) => ({
                     key: e.id,
-                    children: <span>{formatDateTime(e.at, lang)} · {e.actor} · {e.action} ({e.fromStatus ?? '—'} → {e.toStatus}){e.note ? ` · ${e.note}` : ''}</span>,
+                    children: <span>{formatDateTime(e.at, lang)} · {e.actor} · {eventLabel(e.action)} ({e.fromStatus ? t(`plan.status.${e.fromStatus}`) : '—'} → {t(`plan.status.${e.toStatus}`)}){e.note ? ` · ${e.note}` : ''}</span>,
                   }))} />
                 ),
               },

@@ -55,9 +55,9 @@ function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose: (
         <Input placeholder={t('plan.newCode')} value={code} onChange={(e) => setCode(e.target.value)} />
         {error !== undefined && <ErrorAlert error={error} />}
         {report && (
-          <Descriptions size="small" column={1} bordered items={[
+          <Descriptions size="small" column={1} bordered styles={{ label: { width: 132, whiteSpace: 'nowrap' } }} items={[
             { key: 'bound', label: t('plan.report.bound'), children: report.report.bound.map((b) => `${b.roleKey} → ${b.organizationName}`).join('; ') || '—' },
-            { key: 'unbound', label: t('plan.report.unbound'), children: report.report.unbound.map((k) => <Tag key={k} color="error">{k}</Tag>) },
+            { key: 'unbound', label: t('plan.report.unbound'), children: report.report.unbound.length ? report.report.unbound.map((k) => <Tag key={k} color="error">{k}</Tag>) : '—' },
             { key: 'roles', label: t('plan.report.unknownRoles'), children: report.report.unknownRoles.join(', ') || '—' },
             { key: 'types', label: t('plan.report.unknownResourceTypes'), children: report.report.unknownResourceTypes.join(', ') || '—' },
             { key: 'incident', label: t('plan.report.unknownIncidentType'), children: report.report.unknownIncidentType ?? '—' },

@@ -19,15 +19,22 @@ export function WarningDrawer({ id, onClose, onChanged }: Props) {
   const { t, lang } = useI18n();
   const can = useCan();
   const { message } = App.useApp();
-  const warning = useAsync((signal) => (id ? warningsApi.get(id, signal) : undefined), [id]);
+  // While the drawer closes it keeps showing the warning it showed; another warning shows once loaded,
+  // without the XML opened in the previous one.
+  const [shownId, setShownId] = useState(id);
   const [xmlUrl, setXmlUrl] = useState<string | null>(null);
+  if (id !== null && id !== shownId) {
+    setShownId(id);
+    setXmlUrl(null);
+  }
+  const warning = useAsync((signal) => (shownId ? warningsApi.get(shownId, signal) : undefined), [shownId]);
   const xml = useAsync((signal) => (xmlUrl ? warningsApi.capXml(xmlUrl, signal) : undefined), [xmlUrl]);
   const [editing, setEditing] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const w = warning.data;
+  const w = warning.data?.id === shownId ? warning.data : undefined;
   const texts = w ? (lang === 'en' ? w.en : w.zh) : undefined;
 
   const cancel = async () => {
@@ -63,7 +70,7 @@ export function WarningDrawer({ id, onClose, onChanged }: Props) {
           <Descriptions.Item label={t('warning.event')}>{texts.event}</Descriptions.Item>
           <Descriptions.Item label={t('warning.form.description')}>{texts.description}</Descriptions.Item>
           {texts.instruction && <Descriptions.Item label={t('warning.form.instruction')}>{texts.instruction}</Descriptions.Item>}
-          <Descriptions.Item label={t('warning.codes')}>{`${w.categories.join(', ')} · ${w.urgency} · ${w.severity} · ${w.certainty}`}</Descriptions.Item>
+          <Descriptions.Item label={t('warning.codes')}>{[w.categories.map((c) => t(`warning.category.${c}`)).join('、'), t(`warning.urgency.${w.urgency}`), t(`warning.severity.${w.severity}`), t(`warning.certainty.${w.certainty}`)].join(' · ')}</Descriptions.Item>
           <Descriptions.Item label={t('warning.region')}>{w.regionName ?? w.regionCode}</Descriptions.Item>
           <Descriptions.Item label={t('warning.expires')}>{formatDateTime(w.expires, lang)}</Descriptions.Item>
         </Descriptions>
@@ -104,7 +111,7 @@ export function WarningDrawer({ id, onClose, onChanged }: Props) {
   ) : undefined;
 
   return (
-    <Drawer open={id !== null} onClose={onClose} title={texts?.headline ?? t('warning.title')} width={640} extra={actions} destroyOnHidden>
+    <Drawer open={id !== null} onClose={onClose} title={texts?.headline ?? t('warning.title')} size={640} extra={actions} destroyOnHidden>
       {body()}
       <WarningForm
         open={editing}

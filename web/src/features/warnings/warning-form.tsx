@@ -133,17 +133,17 @@ export function WarningForm({ open, editing, onClose, onSaved }: Props) {
           </Col>
           <Col span={6}>
             <Form.Item name="urgency" label={t('warning.form.urgency')}>
-              <Select options={CAP_URGENCIES.map((c) => ({ value: c, label: c }))} />
+              <Select options={CAP_URGENCIES.map((c) => ({ value: c, label: t(`warning.urgency.${c}`) }))} />
             </Form.Item>
           </Col>
           <Col span={6}>
             <Form.Item name="severity" label={t('warning.form.severity')}>
-              <Select options={CAP_SEVERITIES.map((c) => ({ value: c, label: c }))} />
+              <Select options={CAP_SEVERITIES.map((c) => ({ value: c, label: t(`warning.severity.${c}`) }))} />
             </Form.Item>
           </Col>
           <Col span={6}>
             <Form.Item name="certainty" label={t('warning.form.certainty')}>
-              <Select options={CAP_CERTAINTIES.map((c) => ({ value: c, label: c }))} />
+              <Select options={CAP_CERTAINTIES.map((c) => ({ value: c, label: t(`warning.certainty.${c}`) }))} />
             </Form.Item>
           </Col>
           <Col span={6}>

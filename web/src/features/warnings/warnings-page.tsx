@@ -46,7 +46,7 @@ export default function WarningsPage({ params }: PageProps) {
             {lang === 'en' ? w.en.headline : w.zh.headline}
           </Typography.Link>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {lang === 'en' ? w.en.event : w.zh.event} · {w.severity}
+            {lang === 'en' ? w.en.event : w.zh.event} · {t(`warning.severity.${w.severity}`)}
             {w.exercise && <Tag color="purple" style={{ marginInlineStart: 6 }}>{t('incident.exercise')}</Tag>}
           </Typography.Text>
         </Flex>

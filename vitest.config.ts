@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Browser steps and background work (outbox, sweeps) take seconds under load: polls wait that long.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });

@@ -179,6 +179,9 @@ describe('the plans page', () => {
   it('edits, reviews, publishes, revises, compares, binds and imports a plan', async () => {
     const { call, raw } = await apiAs('dispatcher');
     const city = account('dispatcher').scope as string;
+    const cityRegion = await call<Region>('GET', `/api/regions/${city}`);
+    const neighbour = (await call<{ items: Region[] }>('GET', `/api/regions/${city}/children`)).items.find((r) => r.code !== countyA.code);
+    if (!neighbour) throw new Error(`no second county in ${city}`);
     const created = await call<{ id: string }>('POST', '/api/plans', {
       code: 'e2e-flood',
       scenarioType: 'flood',
@@ -210,6 +213,10 @@ describe('the plans page', () => {
     const drawer = page.getByTestId('plan-drawer');
     await drawer.getByTestId('plan-edit').click();
     const editor = drawer.getByTestId('plan-editor');
+    // the applicable regions show by name, not by code
+    const applicable = editor.getByTestId('plan-applicable-regions');
+    await expect.poll(() => applicable.innerText(), { timeout: UI_TIMEOUT }).toContain(countyA.name);
+    expect(await applicable.innerText()).not.toContain(countyA.code);
     await editor.getByRole('button', { name: '添加步骤' }).click();
     const stepRows = editor.locator('.ant-table').first().locator('tbody tr.ant-table-row');
     await expect.poll(() => stepRows.count(), { timeout: UI_TIMEOUT }).toBe(3);
@@ -224,6 +231,11 @@ describe('the plans page', () => {
     // the content names roles and resource types, not their codes
     await expect.poll(() => drawer.locator('.ant-table').first().innerText(), { timeout: UI_TIMEOUT }).toContain('水利局');
     expect(await drawer.locator('.ant-table').nth(1).innerText()).toContain('排涝泵车');
+    // with one version there is nothing to compare, and the tab says so
+    await drawer.getByRole('tab', { name: '版本对比' }).click();
+    await expect.poll(() => drawer.getByTestId('plan-diff').innerText(), { timeout: UI_TIMEOUT }).toContain('只有一个版本，无可对比');
+    await shot(page, 'plans-diff-single.png');
+    await drawer.getByRole('tab', { name: '预案内容' }).click();
 
     // review and publish
     const transition = async (action: string, status: string) => {
@@ -240,20 +252,32 @@ describe('the plans page', () => {
     expect(await drawer.locator('.ant-timeline').innerText()).toContain('创建 (— → 草稿)');
     await shot(page, 'plans-history.png');
 
-    // revise: a new draft, where one step's title changes
+    // revise: a new draft, where one step's title changes and another county becomes applicable too (chosen by name)
     await drawer.getByTestId('plan-action-revise').click();
     await modalOk(page).click();
     await expect.poll(() => drawer.getByTestId('plan-version-select').innerText(), { timeout: UI_TIMEOUT }).toContain('v2');
     await drawer.getByTestId('plan-edit').click();
     await editor.locator('.ant-table').first().locator('tbody tr.ant-table-row').first().locator('input').nth(1).fill('加密监测雨情水情，滚动预报');
+    await pickRegion(page, editor.getByTestId('plan-applicable-region-picker'), neighbour);
+    await expect.poll(() => applicable.locator('.ant-tag[data-code]').count(), { timeout: UI_TIMEOUT }).toBe(2);
+    await expect.poll(() => applicable.innerText(), { timeout: UI_TIMEOUT }).toContain(neighbour.name);
+    expect(await editor.getByTestId('plan-applicable-region-picker').innerText()).toContain('添加适用区划');
+    await shot(page, 'plans-editor-regions.png');
     await editor.getByTestId('plan-save').click();
     await editor.waitFor({ state: 'hidden' });
 
-    // the diff between v1 and v2 names the changed step
+    // the diff between v1 and v2 names the changed step and the regions, with translated labels and plain values
     await drawer.getByRole('tab', { name: '版本对比' }).click();
     const diff = drawer.getByTestId('plan-diff');
     await expect.poll(() => diff.innerText(), { timeout: UI_TIMEOUT }).toContain('monitor');
-    expect(await diff.innerText()).toContain('滚动预报');
+    expect(await diff.innerText()).toContain('步骤名称 加密监测雨情水情 → 加密监测雨情水情，滚动预报');
+    await expect.poll(() => diff.innerText(), { timeout: UI_TIMEOUT }).toContain(`${countyA.name} → `);
+    const diffText = await diff.innerText();
+    expect(diffText).toContain('适用区划');
+    expect(diffText).toContain(neighbour.name);
+    expect(diffText).toContain('、');
+    expect(diffText).not.toContain('"');
+    expect(diffText).not.toMatch(/\btitle\b|applicableRegions/);
     await shot(page, 'plans-diff.png');
 
     // bindings: every role unbound and highlighted, then bound by proposal
@@ -276,6 +300,8 @@ describe('the plans page', () => {
     const dialog = page.getByTestId('plan-import');
     await dialog.locator('input[type=file]').setInputFiles({ name: 'e2e-flood.yaml', mimeType: 'application/yaml', buffer: Buffer.from(yaml) });
     await dialog.getByText('e2e-flood.yaml').waitFor();
+    expect(await dialog.locator('label[for=plan-import-region]').innerText()).toBe('导入到区划');
+    expect(await dialog.locator('label[for=plan-import-code]').innerText()).toBe('新预案编码');
     await pickRegion(page, dialog.locator('.ant-select').first(), countyA);
     await dialog.locator('input:not([type=file]):not([role=combobox])').fill('e2e-flood-county');
     await dialog.getByRole('button', { name: /^检\s*查$/ }).click();
@@ -285,6 +311,9 @@ describe('the plans page', () => {
     await dialog.getByRole('button', { name: '导入预案' }).click();
     await expect.poll(() => drawer.locator('.ant-drawer-title').innerText(), { timeout: UI_TIMEOUT }).toContain('e2e-flood-county');
     await expect.poll(() => page.getByTestId('plan-link').count(), { timeout: UI_TIMEOUT }).toBe(2);
+    // the copy names the region it came from, with the code in small text
+    await expect.poll(() => drawer.getByTestId('plan-imported-from').innerText(), { timeout: UI_TIMEOUT }).toContain(cityRegion.name);
+    expect(await drawer.getByTestId('plan-imported-from').innerText()).toContain(`${city} · e2e-flood v1`);
     await page.waitForTimeout(400); // the drawer's opening animation, for the picture only
     await shot(page, 'plans-imported.png');
     expect(errors).toEqual([]);

@@ -2,15 +2,19 @@
 // One plan: its versions with their status actions, the content of a version per response level (or the
 // editor for a draft), the diff between two versions, the role binding in a region, and export.
 import { App, Button, Descriptions, Drawer, Empty, Flex, Input, Modal, Select, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
-import { useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { GRADES } from '../../../../contracts/dispatch-incidents.ts';
-import type { ItemChanges, PlanAction, PlanLevel, PlanVersion, RoleBinding } from '../../../../contracts/dispatch-plans.ts';
+import type { ItemChanges, PlanAction, PlanLevel, PlanTrigger, PlanVersion, RoleBinding } from '../../../../contracts/dispatch-plans.ts';
 import { scopePrefixOf } from '../../../../contracts/region-codes.ts';
+import type { Region } from '../../../../contracts/regions.ts';
 import { useCan, useMe } from '../../app/session.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { RegionName } from '../../components/region-name.tsx';
 import { RegionPicker } from '../../components/region-picker.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
+import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { OrganizationPicker } from '../organizations/organization-picker.tsx';
@@ -26,8 +30,9 @@ function bindingRegionFor(v: PlanVersion, scopeCode: string | null): string | un
   return v.applicableRegions[0];
 }
 
-function LevelView({ level }: { level: PlanLevel }) {
-  const { t, lang } = useI18n();
+/** The names of roles and resource types in the current language (the code until loaded, or when unknown). */
+function useCatalogNames() {
+  const { lang } = useI18n();
   const roles = useAsync((signal) => plansApi.roles(signal), []);
   const types = useAsync((signal) => resourcesApi.types(signal), []);
   const roleName = (key: string) => {
@@ -38,6 +43,12 @@ function LevelView({ level }: { level: PlanLevel }) {
     const r = types.data?.items.find((x) => x.code === code);
     return r ? (lang === 'en' ? r.nameEn : r.nameZh) : code;
   };
+  return { roleName, typeName };
+}
+
+function LevelView({ level }: { level: PlanLevel }) {
+  const { t } = useI18n();
+  const { roleName, typeName } = useCatalogNames();
   return (
     <Flex vertical gap={8}>
       <Table size="small" rowKey="key" pagination={false} dataSource={level.steps} columns={[
@@ -63,39 +74,91 @@ function LevelView({ level }: { level: PlanLevel }) {
   );
 }
 
-function Changes({ label, c }: { label: string; c: ItemChanges }) {
+/** The label of each field the diff may name (a field not listed shows as its name). */
+const FIELD_LABELS: Partial<Record<string, MessageKey>> = {
+  name: 'plan.name', applicableRegions: 'plan.applicableRegions',
+  title: 'plan.field.title', roleKey: 'plan.step.role', deadlineMinutes: 'plan.step.deadline', dependsOn: 'plan.step.dependsOn', description: 'plan.field.description',
+  resourceType: 'plan.resource.type', capability: 'plan.resource.capability', quantity: 'plan.resource.quantity', maxTravelMinutes: 'plan.resource.travel',
+  audience: 'plan.field.audience', severity: 'plan.notification.severity', urgency: 'plan.field.urgency', area: 'plan.notification.area',
+  headlineZh: 'plan.notification.headlineZh', headlineEn: 'plan.notification.headlineEn', textZh: 'plan.notification.textZh', textEn: 'plan.notification.textEn',
+};
+
+const SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const;
+const URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'] as const;
+const COMPARISON_SIGNS: Record<Extract<PlanTrigger, { kind: 'indicator' }>['comparison'], string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=' };
+
+/** Shows field values of the diff as the content tab does: names for roles, resource types and regions, lists joined, no JSON. */
+function useDiffFormat() {
+  const { t, lang } = useI18n();
+  const { roleName, typeName } = useCatalogNames();
+  const sep = lang === 'en' ? ', ' : '、';
+  const label = (field: string) => {
+    const key = FIELD_LABELS[field];
+    return key ? t(key) : field;
+  };
+  const value = (field: string, v: unknown): ReactNode => {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) return '—';
+    if (field === 'applicableRegions' && Array.isArray(v)) return v.map((code, i) => <Fragment key={String(code)}>{i > 0 && sep}<RegionName code={String(code)} /></Fragment>);
+    if (Array.isArray(v)) return v.map(String).join(sep);
+    if (field === 'roleKey') return roleName(String(v));
+    if (field === 'resourceType') return typeName(String(v));
+    const severity = field === 'severity' ? SEVERITIES.find((x) => x === v) : undefined;
+    if (severity) return t(`warning.severity.${severity}`);
+    const urgency = field === 'urgency' ? URGENCIES.find((x) => x === v) : undefined;
+    if (urgency) return t(`warning.urgency.${urgency}`);
+    if (field === 'area' && typeof v === 'object') return 'radiusKm' in v ? `${String(v.radiusKm)} km` : t('plan.notification.region');
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
+  /** A resource requirement is named by its type (and capability). */
+  const resource = (key: string) => {
+    const [type = key, ...capability] = key.split('/');
+    return [typeName(type), ...capability].join(' / ');
+  };
+  const trigger = (x: PlanTrigger) => (x.kind === 'incident' ? `${x.typeCode} ≥ ${x.minGrade}` : `${x.indicatorCode} ${COMPARISON_SIGNS[x.comparison]} ${x.value}`);
+  return { label, value, resource, trigger };
+}
+
+type DiffFormat = ReturnType<typeof useDiffFormat>;
+
+function Changes({ label, c, fmt, name = (k) => k }: { label: string; c: ItemChanges; fmt: DiffFormat; name?: (key: string) => string }) {
   if (!c.added.length && !c.removed.length && !c.changed.length) return null;
   return (
     <div>
       <Typography.Text strong>{label}</Typography.Text>{' '}
-      {c.added.map((k) => <Tag key={`a${k}`} color="green">+ {k}</Tag>)}
-      {c.removed.map((k) => <Tag key={`r${k}`} color="red">− {k}</Tag>)}
-      {c.changed.map((x) => <Tag key={`c${x.key}`} color="orange">~ {x.key}: {x.changes.map((f) => `${f.field} ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`).join('; ')}</Tag>)}
+      {c.added.map((k) => <Tag key={`a${k}`} color="green">+ {name(k)}</Tag>)}
+      {c.removed.map((k) => <Tag key={`r${k}`} color="red">− {name(k)}</Tag>)}
+      {c.changed.map((x) => (
+        <Tag key={`c${x.key}`} color="orange" style={{ whiteSpace: 'normal' }}>
+          ~ {name(x.key)}: {x.changes.map((f, i) => <Fragment key={f.field}>{i > 0 && '; '}{fmt.label(f.field)} {fmt.value(f.field, f.from)} → {fmt.value(f.field, f.to)}</Fragment>)}
+        </Tag>
+      ))}
     </div>
   );
 }
 
 function DiffView({ id, versions }: { id: string; versions: number[] }) {
   const { t } = useI18n();
+  const fmt = useDiffFormat();
   const [from, setFrom] = useState<number | undefined>(versions[1]);
   const [to, setTo] = useState<number | undefined>(versions[0]);
   const diff = useAsync((signal) => (from && to ? plansApi.diff(id, from, to, signal) : undefined), [id, from, to]);
   const options = versions.map((v) => ({ value: v, label: `v${v}` }));
+  if (versions.length < 2) return <Empty data-testid="plan-diff" image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('plan.singleVersion')} />;
   return (
     <Flex vertical gap={8} data-testid="plan-diff">
       <Space><Select style={{ width: 90 }} value={from} options={options} onChange={setFrom} /> → <Select style={{ width: 90 }} value={to} options={options} onChange={setTo} /></Space>
       {diff.error !== undefined && <ErrorAlert error={diff.error} />}
       {diff.data && (
         <>
-          {diff.data.fields.map((f) => <div key={f.field}><Tag color="orange">{f.field}</Tag> {JSON.stringify(f.from)} → {JSON.stringify(f.to)}</div>)}
-          {diff.data.triggers.added.map((x) => <Tag key={`ta${JSON.stringify(x)}`} color="green">+ {JSON.stringify(x)}</Tag>)}
-          {diff.data.triggers.removed.map((x) => <Tag key={`tr${JSON.stringify(x)}`} color="red">− {JSON.stringify(x)}</Tag>)}
+          {diff.data.fields.map((f) => <div key={f.field}><Tag color="orange">{fmt.label(f.field)}</Tag> {fmt.value(f.field, f.from)} → {fmt.value(f.field, f.to)}</div>)}
+          {diff.data.triggers.added.map((x) => <Tag key={`ta${fmt.trigger(x)}`} color="green">+ {fmt.trigger(x)}</Tag>)}
+          {diff.data.triggers.removed.map((x) => <Tag key={`tr${fmt.trigger(x)}`} color="red">− {fmt.trigger(x)}</Tag>)}
           {diff.data.levels.map((l) => (
             <div key={l.level}>
               <Typography.Title level={5}>{t('plan.levelN', { level: l.level })} <Tag>{t(`plan.change.${l.change}`)}</Tag></Typography.Title>
-              <Changes label={t('plan.steps')} c={l.steps} />
-              <Changes label={t('plan.resources')} c={l.resources} />
-              <Changes label={t('plan.notifications')} c={l.notifications} />
+              <Changes label={t('plan.steps')} c={l.steps} fmt={fmt} />
+              <Changes label={t('plan.resources')} c={l.resources} fmt={fmt} name={fmt.resource} />
+              <Changes label={t('plan.notifications')} c={l.notifications} fmt={fmt} />
             </div>
           ))}
           {!diff.data.fields.length && !diff.data.levels.length && !diff.data.triggers.added.length && !diff.data.triggers.removed.length && <Empty description={t('plan.noChanges')} />}
@@ -175,6 +238,9 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const v = version.data?.planId === shownId && version.data.version === versionNo ? version.data : undefined;
+  // The region a copied plan came from, by name; a region outside the user's scope stays a code.
+  const sourceCode = p?.importedFrom?.regionCode;
+  const source = useAsync((signal) => (sourceCode ? api.get<Region>(`/api/regions/${encodeURIComponent(sourceCode)}`, undefined, signal) : undefined), [sourceCode]);
   const eventLabel = (action: string): string => {
     if (action === 'create' || action === 'import' || action === 'supersede') return t(`plan.event.${action}`);
     const known = Object.keys(ACTION_PERMISSION).find((a): a is PlanAction => a === action);
@@ -208,7 +274,16 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
             { key: 'region', label: t('plan.region'), children: p.regionName ?? p.regionCode },
             { key: 'owner', label: t('plan.owner'), children: p.ownerOrganizationName ?? p.ownerOrganizationId },
             { key: 'published', label: t('plan.publishedVersion'), children: p.publishedVersion ? `v${p.publishedVersion}` : '—' },
-            ...(p.importedFrom ? [{ key: 'from', label: t('plan.importedFrom'), children: `${p.importedFrom.regionCode} · ${p.importedFrom.code} v${p.importedFrom.version}` }] : []),
+            ...(p.importedFrom ? [{
+              key: 'from',
+              label: t('plan.importedFrom'),
+              children: (
+                <span data-testid="plan-imported-from">
+                  {source.data ? <>{lang === 'en' && source.data.nameEn ? source.data.nameEn : source.data.name} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.importedFrom.regionCode}</Typography.Text></> : p.importedFrom.regionCode}
+                  {` · ${p.importedFrom.code} v${p.importedFrom.version}`}
+                </span>
+              ),
+            }] : []),
           ]} />
           <Space wrap>
             <Select<number> style={{ width: 200 }} value={versionNo ?? undefined} onChange={(x) => { setSelected(x); setEditing(false); }} data-testid="plan-version-select"
@@ -232,7 +307,7 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
                   <Tabs size="small" items={[...v.levels].sort((a, b) => GRADES.indexOf(a.level) - GRADES.indexOf(b.level)).map((l) => ({ key: l.level, label: t('plan.levelN', { level: l.level }), children: <LevelView level={l} /> }))} />
                 ),
               },
-              { key: 'diff', label: t('plan.diff'), children: <DiffView id={p.id} versions={p.versions.map((x) => x.version)} /> },
+              { key: 'diff', label: t('plan.diff'), children: <DiffView key={p.versions.length} id={p.id} versions={p.versions.map((x) => x.version)} /> },
               { key: 'binding', label: t('plan.binding'), children: <BindingView version={v} defaultRegion={bindingRegionFor(v, me.scopeCode) ?? p.regionCode} /> },
               {
                 key: 'history',

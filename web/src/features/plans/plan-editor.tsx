@@ -3,11 +3,13 @@
 // resource requirements and warnings as editable tables. The server checks the structure on save (unknown
 // roles and types, dependency cycles …) and its field errors are shown above the tables.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, InputNumber, Select, Space, Table, Tabs, Typography } from 'antd';
+import { App, Button, Flex, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { GRADES, type Grade } from '../../../../contracts/dispatch-incidents.ts';
 import type { PlanContent, PlanLevel, PlanNotification, PlanResource, PlanStep, PlanVersion } from '../../../../contracts/dispatch-plans.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { RegionName } from '../../components/region-name.tsx';
+import { RegionPicker } from '../../components/region-picker.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useAsync } from '../../lib/use-async.ts';
 import { resourcesApi } from '../resources/resources-api.ts';
@@ -144,10 +146,19 @@ export function PlanEditor({ version, onSaved, onCancel }: Props) {
   return (
     <Flex vertical gap={12} data-testid="plan-editor">
       {error !== undefined && <ErrorAlert error={error} />}
-      <Space wrap>
-        <Input addonBefore={t('plan.name')} value={content.name} onChange={(e) => setContent((c) => ({ ...c, name: e.target.value }))} style={{ width: 360 }} />
-        <Select mode="tags" style={{ minWidth: 260 }} value={content.applicableRegions} onChange={(v) => setContent((c) => ({ ...c, applicableRegions: v }))} placeholder={t('plan.applicableRegions')} />
-      </Space>
+      <Input addonBefore={t('plan.name')} value={content.name} onChange={(e) => setContent((c) => ({ ...c, name: e.target.value }))} style={{ width: 360 }} />
+      {/* Applicable regions by name (their codes are the values); the picker offers only regions of the user's scope. */}
+      <Flex wrap gap={8} align="center" data-testid="plan-applicable-regions">
+        <Typography.Text type="secondary">{t('plan.applicableRegions')}</Typography.Text>
+        {content.applicableRegions.map((code) => (
+          <Tag key={code} closable style={{ marginInlineEnd: 0 }} data-code={code} onClose={() => setContent((c) => ({ ...c, applicableRegions: c.applicableRegions.filter((x) => x !== code) }))}>
+            <RegionName code={code} />
+          </Tag>
+        ))}
+        {/* Keyed by the list so that it is empty again once a region is added. */}
+        <RegionPicker key={content.applicableRegions.join()} value={null} allowClear={false} placeholder={t('plan.addApplicableRegion')} style={{ width: 220 }} data-testid="plan-applicable-region-picker"
+          onChange={(code) => code && setContent((c) => (c.applicableRegions.includes(code) ? c : { ...c, applicableRegions: [...c.applicableRegions, code] }))} />
+      </Flex>
       <Tabs
         items={[...content.levels].sort((a, b) => GRADES.indexOf(a.level) - GRADES.indexOf(b.level)).map(levelTab)}
         tabBarExtraContent={missing.length ? (

@@ -3,7 +3,7 @@
 // (versions, status actions, editor, diff, binding, export), and the import of a package from another city.
 // `#/plans[/<id>]`.
 import { UploadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Flex, Input, Modal, Select, Space, Table, type TableColumnsType, Tag, Typography, Upload } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Form, Input, Modal, Select, Space, Table, type TableColumnsType, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import type { ImportResult, Plan, PlanStatus } from '../../../../contracts/dispatch-plans.ts';
 import { navigate } from '../../app/router.ts';
@@ -51,8 +51,14 @@ function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose: (
         }}>
           <Button icon={<UploadOutlined />}>{fileName || t('plan.chooseFile')}</Button>
         </Upload>
-        <RegionPicker value={regionCode} onChange={setRegionCode} placeholder={t('plan.targetRegion')} style={{ width: '100%' }} />
-        <Input placeholder={t('plan.newCode')} value={code} onChange={(e) => setCode(e.target.value)} />
+        <Form layout="vertical" component="div">
+          <Form.Item label={t('plan.importRegion')} htmlFor="plan-import-region" required style={{ marginBottom: 12 }}>
+            <RegionPicker id="plan-import-region" value={regionCode} onChange={setRegionCode} style={{ width: '100%' }} />
+          </Form.Item>
+          <Form.Item label={t('plan.importCode')} htmlFor="plan-import-code" style={{ marginBottom: 0 }}>
+            <Input id="plan-import-code" placeholder={t('plan.newCode')} value={code} onChange={(e) => setCode(e.target.value)} />
+          </Form.Item>
+        </Form>
         {error !== undefined && <ErrorAlert error={error} />}
         {report && (
           <Descriptions size="small" column={1} bordered styles={{ label: { width: 132, whiteSpace: 'nowrap' } }} items={[

@@ -54,8 +54,10 @@ function input(page: Page, testId: string) {
 }
 
 /** The OK button of the open modal. */
-function modalOk(page: Page) {
-  return page.locator('.ant-modal-wrap:visible .ant-modal-footer .ant-btn-primary');
+/** Clicks OK in the open dialog, once it is the only one shown (a closing dialog still matches ':visible'). */
+async function clickModalOk(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(1);
+  await page.locator('.ant-modal-wrap:visible .ant-modal-footer .ant-btn-primary').click();
 }
 
 /** Picks a region in a region picker by typing part of its name. */
@@ -99,7 +101,7 @@ describe('the incidents page', () => {
     await input(page, 'incident-form-lon').fill(lon.toFixed(5));
     await input(page, 'incident-form-lat').fill(lat.toFixed(5));
     await shot(page, 'incidents-report-dialog.png');
-    await modalOk(page).click();
+    await clickModalOk(page);
 
     // the new incident opens in the drawer, reported, with one timeline entry
     const drawer = page.getByTestId('incident-drawer');
@@ -117,18 +119,18 @@ describe('the incidents page', () => {
     const act = async (action: string, status: string, entries: number, note?: string) => {
       await drawer.getByTestId(`incident-action-${action}`).click();
       if (note) await input(page, 'incident-action-note').fill(note);
-      await modalOk(page).click();
+      await clickModalOk(page);
       await expect.poll(() => drawer.getByTestId('incident-status').first().getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe(status);
       await expect.poll(() => drawer.getByTestId('incident-timeline-entry').count(), { timeout: UI_TIMEOUT }).toBe(entries);
     };
     await act('verify', 'verified', 2);
     await act('respond', 'responding', 3);
     await drawer.getByTestId('incident-action-resolve').click();
-    await modalOk(page).click();
+    await clickModalOk(page);
     await page.locator('.ant-modal-wrap:visible').getByText('请填写说明').waitFor();
     await shot(page, 'incidents-resolve-note-required.png');
     await input(page, 'incident-action-note').fill('已加固堤防，积水排除，群众已返回');
-    await modalOk(page).click();
+    await clickModalOk(page);
     await expect.poll(() => drawer.getByTestId('incident-status').first().getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe('resolved');
     await expect.poll(() => drawer.getByTestId('incident-timeline-entry').count(), { timeout: UI_TIMEOUT }).toBe(4);
     expect(await drawer.locator('[data-testid=incident-timeline-entry][data-action=resolve]').innerText()).toContain('已加固堤防');
@@ -240,7 +242,7 @@ describe('the plans page', () => {
     // review and publish
     const transition = async (action: string, status: string) => {
       await drawer.getByTestId(`plan-action-${action}`).click();
-      await modalOk(page).click();
+      await clickModalOk(page);
       await expect.poll(() => drawer.getByTestId('plan-version-select').innerText(), { timeout: UI_TIMEOUT }).toContain(status);
       await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(0);
     };
@@ -254,7 +256,7 @@ describe('the plans page', () => {
 
     // revise: a new draft, where one step's title changes and another county becomes applicable too (chosen by name)
     await drawer.getByTestId('plan-action-revise').click();
-    await modalOk(page).click();
+    await clickModalOk(page);
     await expect.poll(() => drawer.getByTestId('plan-version-select').innerText(), { timeout: UI_TIMEOUT }).toContain('v2');
     await drawer.getByTestId('plan-edit').click();
     await editor.locator('.ant-table').first().locator('tbody tr.ant-table-row').first().locator('input').nth(1).fill('加密监测雨情水情，滚动预报');
@@ -337,7 +339,7 @@ describe('the warnings page', () => {
     await input(page, 'warning-form-en-description').fill('More than 50 mm of rain expected within 6 hours');
     await pickRegion(page, page.getByTestId('warning-form-region'), countyA);
     await shot(page, 'warnings-issue-form.png');
-    await modalOk(page).click();
+    await clickModalOk(page);
 
     // the drawer of the new warning, and the list behind it
     const title = page.locator('.ant-drawer-title');
@@ -366,7 +368,7 @@ describe('the warnings page', () => {
     await input(page, 'warning-form-zh-headline').fill('暴雨红色预警');
     await input(page, 'warning-form-en-headline').fill('Red rainstorm warning');
     await page.getByTestId('warning-form').locator('input#note, input[id$=note]').fill('雨势加强，预警升级');
-    await modalOk(page).click();
+    await clickModalOk(page);
     await expect.poll(() => title.innerText(), { timeout: UI_TIMEOUT }).toBe('暴雨红色预警');
     await expect.poll(() => page.getByTestId('warning-show-xml').count(), { timeout: UI_TIMEOUT }).toBe(2);
     await page.getByTestId('warning-show-xml').nth(1).click();
@@ -375,9 +377,12 @@ describe('the warnings page', () => {
     await shot(page, 'warnings-updated.png');
 
     // cancel: the warning is cancelled and leaves the public feed
+    // (the update form's dialog must be gone first: while it fades out it still matches ':visible')
+    await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(0);
     await page.getByTestId('warning-cancel').click();
+    await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(1);
     await page.locator('.ant-modal-wrap:visible textarea').fill('降雨减弱，解除预警');
-    await modalOk(page).click();
+    await clickModalOk(page);
     await expect.poll(() => page.locator('.ant-drawer-body').innerText(), { timeout: UI_TIMEOUT }).toContain('已解除');
     await expect.poll(() => page.getByTestId('warning-show-xml').count(), { timeout: UI_TIMEOUT }).toBe(3);
     expect(await page.getByTestId('warning-cancel').count()).toBe(0);

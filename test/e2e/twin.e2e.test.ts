@@ -193,7 +193,9 @@ describe('twin map', () => {
     await expect.poll(() => map.getAttribute('data-layer')).toBe('entities');
     await expect.poll(() => map.getAttribute('data-count')).toBe('3');
     await expect.poll(() => paintedPixels(page, '[data-testid=twin-map]'), { timeout: UI_TIMEOUT }).toBeGreaterThan(1000);
-    await page.waitForTimeout(600); // the map's entry animation
+    // the markers appear after the map's entry animation
+    await expect.poll(async () => (await findColor(page, '[data-testid=twin-map]', [0x13, 0xa8, 0xa8])) !== null, { timeout: UI_TIMEOUT }).toBe(true);
+    await page.waitForTimeout(300);
     const marker = await findColor(page, '[data-testid=twin-map]', [0x13, 0xa8, 0xa8]);
     if (!marker) throw new Error('no station marker drawn on the map');
     await page.mouse.click(marker.x + 1, marker.y + 2);

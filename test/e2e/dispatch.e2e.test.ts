@@ -57,7 +57,22 @@ function input(page: Page, testId: string) {
 /** Clicks OK in the open dialog, once it is the only one shown (a closing dialog still matches ':visible'). */
 async function clickModalOk(page: Page): Promise<void> {
   await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(1);
-  await page.locator('.ant-modal-wrap:visible .ant-modal-footer .ant-btn-primary').click();
+  const dialog = page.locator('.ant-modal-wrap:visible');
+  // click once the dialog has finished its opening animation
+  await expect.poll(() => dialog.locator('.ant-modal').evaluate((el) => el.getAnimations().length), { timeout: UI_TIMEOUT }).toBe(0);
+  await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+}
+
+/** Clicks OK and waits for the dialog to close; an error the dialog shows fails the step with its text. */
+async function submitModal(page: Page): Promise<void> {
+  await clickModalOk(page);
+  await expect
+    .poll(async () => {
+      const error = page.locator('.ant-modal-wrap:visible .ant-alert-error');
+      if ((await error.count()) > 0) return `error: ${await error.first().innerText()}`;
+      return (await page.locator('.ant-modal-wrap:visible').count()) === 0 ? 'closed' : 'open';
+    }, { timeout: UI_TIMEOUT })
+    .toBe('closed');
 }
 
 /** Picks a region in a region picker by typing part of its name. */
@@ -119,7 +134,7 @@ describe('the incidents page', () => {
     const act = async (action: string, status: string, entries: number, note?: string) => {
       await drawer.getByTestId(`incident-action-${action}`).click();
       if (note) await input(page, 'incident-action-note').fill(note);
-      await clickModalOk(page);
+      await submitModal(page);
       await expect.poll(() => drawer.getByTestId('incident-status').first().getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe(status);
       await expect.poll(() => drawer.getByTestId('incident-timeline-entry').count(), { timeout: UI_TIMEOUT }).toBe(entries);
     };
@@ -242,7 +257,7 @@ describe('the plans page', () => {
     // review and publish
     const transition = async (action: string, status: string) => {
       await drawer.getByTestId(`plan-action-${action}`).click();
-      await clickModalOk(page);
+      await submitModal(page);
       await expect.poll(() => drawer.getByTestId('plan-version-select').innerText(), { timeout: UI_TIMEOUT }).toContain(status);
       await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(0);
     };

@@ -323,7 +323,7 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
           )}
         </Flex>
       )}
-      <Modal open={acting !== null} title={acting ? t(`plan.action.${acting}`) : ''} onCancel={() => setActing(null)} onOk={() => void act()} destroyOnHidden>
+      <Modal open={acting !== null} title={acting ? t(`plan.action.${acting}`) : ''} onCancel={() => setActing(null)} onOk={() => void act()} okButtonProps={{ disabled: !v }} destroyOnHidden>
         {error !== undefined && <ErrorAlert error={error} className="yz-mb-12" />}
         <Input.TextArea rows={3} placeholder={t('plan.note')} value={note} onChange={(e) => setNote(e.target.value)} />
       </Modal>

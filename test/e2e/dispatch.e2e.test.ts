@@ -63,14 +63,27 @@ async function clickModalOk(page: Page): Promise<void> {
   await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
 }
 
-/** Clicks OK and waits for the dialog to close; an error the dialog shows fails the step with its text. */
+/**
+ * Clicks OK and waits for the dialog to close; an error the dialog shows fails the step with its text. On a
+ * loaded machine a click can land while the dialog is still settling and do nothing: when the dialog is still
+ * open, idle (not submitting) and error-free a few seconds later, OK is clicked again.
+ */
 async function submitModal(page: Page): Promise<void> {
   await clickModalOk(page);
+  const dialog = page.locator('.ant-modal-wrap:visible');
+  let lastClick = Date.now();
   await expect
     .poll(async () => {
-      const error = page.locator('.ant-modal-wrap:visible .ant-alert-error');
+      const error = dialog.locator('.ant-alert-error');
       if ((await error.count()) > 0) return `error: ${await error.first().innerText()}`;
-      return (await page.locator('.ant-modal-wrap:visible').count()) === 0 ? 'closed' : 'open';
+      if ((await dialog.count()) === 0) return 'closed';
+      const ok = dialog.locator('.ant-modal-footer .ant-btn-primary');
+      const idle = (await ok.count()) === 1 && !(await ok.getAttribute('class'))?.includes('ant-btn-loading') && (await ok.isEnabled());
+      if (idle && Date.now() - lastClick > 4000) {
+        lastClick = Date.now();
+        await ok.click();
+      }
+      return 'open';
     }, { timeout: UI_TIMEOUT })
     .toBe('closed');
 }

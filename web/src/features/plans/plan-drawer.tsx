@@ -247,9 +247,11 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
     return known ? t(`plan.action.${known}`) : action;
   };
 
+  const [busy, setBusy] = useState(false);
   const act = async () => {
     if (!v || !acting) return;
     setError(undefined);
+    setBusy(true);
     try {
       const result = await plansApi.transition(v.planId, v.version, acting, note.trim() || undefined);
       message.success(t('plan.done'));
@@ -260,6 +262,8 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
       onChanged();
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -323,7 +327,7 @@ export function PlanDrawer({ id, onClose, onChanged }: Props) {
           )}
         </Flex>
       )}
-      <Modal open={acting !== null} title={acting ? t(`plan.action.${acting}`) : ''} onCancel={() => setActing(null)} onOk={() => void act()} okButtonProps={{ disabled: !v }} destroyOnHidden>
+      <Modal open={acting !== null} title={acting ? t(`plan.action.${acting}`) : ''} onCancel={() => setActing(null)} onOk={() => void act()} confirmLoading={busy} okButtonProps={{ disabled: !v }} destroyOnHidden>
         {error !== undefined && <ErrorAlert error={error} className="yz-mb-12" />}
         <Input.TextArea rows={3} placeholder={t('plan.note')} value={note} onChange={(e) => setNote(e.target.value)} />
       </Modal>

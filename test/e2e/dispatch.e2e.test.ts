@@ -155,7 +155,18 @@ describe('the incidents page', () => {
     await act('respond', 'responding', 3);
     await drawer.getByTestId('incident-action-resolve').click();
     await clickModalOk(page);
-    await page.locator('.ant-modal-wrap:visible').getByText('请填写说明').waitFor();
+    // (a first click can land before the dialog acts on it: click again until the check answers)
+    let clicked = Date.now();
+    await expect
+      .poll(async () => {
+        const shown = await page.locator('.ant-modal-wrap:visible').getByText('请填写说明').count();
+        if (shown === 0 && Date.now() - clicked > 4000) {
+          clicked = Date.now();
+          await page.locator('.ant-modal-wrap:visible .ant-modal-footer .ant-btn-primary').click();
+        }
+        return shown;
+      }, { timeout: UI_TIMEOUT })
+      .toBe(1);
     await shot(page, 'incidents-resolve-note-required.png');
     await input(page, 'incident-action-note').fill('已加固堤防，积水排除，群众已返回');
     await clickModalOk(page);

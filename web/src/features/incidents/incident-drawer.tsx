@@ -106,7 +106,7 @@ export function IncidentDrawer({ id, onClose, onChanged }: Props) {
       data-testid="incident-drawer"
     >
       {body()}
-      <Modal open={acting !== null} title={acting ? t(`incident.action.${acting}`) : ''} onCancel={() => setActing(null)} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ disabled: !d }} okText={t('common.submit')} destroyOnHidden>
+      <Modal open={acting !== null} title={acting ? t(`incident.action.${acting}`) : ''} onCancel={() => { setActing(null); form.resetFields(); setError(undefined); }} onOk={() => form.submit()} confirmLoading={busy} okButtonProps={{ disabled: !d }} okText={t('common.submit')} forceRender>
         <Form<Values> form={form} layout="vertical" onFinish={submit} initialValues={{ rating: 5 }}>
           {acting === 'regrade' && (
             <Form.Item name="grade" label={t('incident.newGrade')} rules={[{ required: true }]}>

@@ -46,3 +46,16 @@ export function codeFitsParent(code: string, level: Level, parentCode: string | 
   if (!code.startsWith(prefixOf(parentCode, parentLevel))) return `code ${code} does not start with its parent's prefix ${prefixOf(parentCode, parentLevel)}`;
   return null;
 }
+
+/** The codes above `code` (its ancestors), nearest first: a county's township-free path up to the province. */
+export function ancestorCodes(code: string): string[] {
+  const own = scopePrefixOf(code).length;
+  const out: string[] = [];
+  for (const n of [12, 9, 6, 4, 2]) {
+    if (n >= own) continue;
+    const prefix = code.slice(0, n);
+    if (/^0*$/.test(prefix.slice(n <= 2 ? 0 : n === 4 ? 2 : n === 6 ? 4 : n === 9 ? 6 : 9))) continue; // a skipped level (all zeros)
+    out.push(prefix.padEnd(12, '0'));
+  }
+  return out;
+}

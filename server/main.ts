@@ -9,6 +9,7 @@ import { migrate } from './platform/migrate.ts';
 import { OutboxDispatcher } from './platform/outbox.ts';
 import { registerSubscriptions } from './modules/twin/index.ts';
 import { startIncidentSupervision } from './modules/dispatch/index.ts';
+import { startTaskSupervision } from './modules/tasks/index.ts';
 
 /** Opens the configured database: PostgreSQL server when DATABASE_URL is set, else embedded in the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -33,11 +34,13 @@ export async function buildPlatform(config: Config, db: Database, opts: { logger
   deps.outbox.start();
   // 督办: overdue incidents are flagged and escalated by a periodic sweep
   const supervision = startIncidentSupervision(deps, { onError: (err) => app.log.error({ err }, 'incident supervision sweep failed') });
+  const taskSupervision = startTaskSupervision(deps, { onError: (err) => app.log.error({ err }, 'task supervision sweep failed') });
   return {
     app,
     deps,
     async close() {
       await supervision.stop();
+      await taskSupervision.stop();
       await deps.outbox.stop();
       await app.close();
     },

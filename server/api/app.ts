@@ -18,7 +18,8 @@ import type { Deps } from '../platform/deps.ts';
 import { Invalid, Unauthenticated } from '../platform/errors.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { datasetRoutes } from '../modules/backflow/index.ts';
-import { capRoutes, incidentRoutes, open311Routes, planRoutes, resourceRoutes, warningRoutes } from '../modules/dispatch/index.ts';
+import { taskRoutes } from '../modules/tasks/index.ts';
+import { activationRoutes, capRoutes, incidentRoutes, open311Routes, planRoutes, resourceRoutes, warningRoutes } from '../modules/dispatch/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { authenticate, SESSION_COOKIE } from '../modules/identity/identity.routes.ts';
 import { regionRoutes } from '../modules/regions/index.ts';
@@ -151,6 +152,8 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   planRoutes(app, deps);
   warningRoutes(app, deps);
   capRoutes(app, deps);
+  activationRoutes(app, deps);
+  taskRoutes(app, deps);
 
   const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: true, index: ['index.html'] });

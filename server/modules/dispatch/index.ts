@@ -25,3 +25,5 @@ export { exportPlanVersion, importPlanPackage } from './plans.package.ts';
 export { findPlanRole, listPlanRoles } from './plan-roles.ts';
 export { planRoutes } from './plans.routes.ts';
 export { seedDemoPlans } from './plans.demo.ts';
+export { activatePlan, actOnOrder, getActivation, listActivations, listOrders, previewActivation, standDown } from './activations.service.ts';
+export { activationRoutes } from './activations.routes.ts';

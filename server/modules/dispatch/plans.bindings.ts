@@ -140,3 +140,26 @@ export async function putBinding(deps: Deps, ctx: RequestContext, id: string, ve
     return result;
   });
 }
+
+export type RoleAssignment = { organizationId: string; organizationName: string; assignedBy: 'binding' | 'proposal' };
+
+/**
+ * Who takes each role of a version for work in `regionCode`: the binding of the nearest region on the
+ * region's path (itself, then upwards) that has one, and for roles it leaves unbound the proposal by
+ * department type. Roles neither bound nor proposable are missing from the map.
+ */
+export async function assignRoles(db: Executor, planId: string, version: number, regionCode: string, roleKeys: readonly string[]): Promise<{ bindingRegionCode: string; roles: Map<string, RoleAssignment> }> {
+  let bindingRegionCode = regionCode;
+  let bound: store.BindingRecord[] = [];
+  for (const code of pathOf(regionCode)) {
+    bound = await store.listBindings(db, planId, version, code);
+    if (bound.length) {
+      bindingRegionCode = code;
+      break;
+    }
+  }
+  const roles = new Map<string, RoleAssignment>(bound.filter((b) => roleKeys.includes(b.role_key)).map((b) => [b.role_key, { organizationId: b.organization_id, organizationName: b.organization_name, assignedBy: 'binding' }]));
+  const missing = roleKeys.map((k) => findPlanRole(k)).filter((r): r is PlanRole => r !== undefined && !roles.has(r.key));
+  for (const [key, p] of await proposeBindings(db, bindingRegionCode, missing)) roles.set(key, { ...p, assignedBy: 'proposal' });
+  return { bindingRegionCode, roles };
+}

@@ -7,7 +7,9 @@
 // returning and publishing need `plan:publish` with the owner region in scope: a region administrator or
 // dispatcher whose region covers the plan's owner region.
 import type { PlanAction, PlanStatus } from '../../../contracts/dispatch-plans.ts';
-import { inScope, scopePrefixOf } from '../../../contracts/region-codes.ts';
+import { ancestorCodes, inScope } from '../../../contracts/region-codes.ts';
+
+export { ancestorCodes };
 import type { Actor } from '../../platform/context.ts';
 import type { Action } from '../access/index.ts';
 
@@ -24,19 +26,6 @@ export const PLAN_TRANSITIONS: Record<PlanAction, { from: readonly PlanStatus[];
   // a new draft copied from this version; this one becomes `revised` when the new draft is published
   revise: { from: APPLYING, to: 'unchanged', needs: 'plan:write' },
 };
-
-/** The codes above `code` (its ancestors), nearest first: a county's township-free path up to the province. */
-export function ancestorCodes(code: string): string[] {
-  const own = scopePrefixOf(code).length;
-  const out: string[] = [];
-  for (const n of [12, 9, 6, 4, 2]) {
-    if (n >= own) continue;
-    const prefix = code.slice(0, n);
-    if (/^0*$/.test(prefix.slice(n <= 2 ? 0 : n === 4 ? 2 : n === 6 ? 4 : n === 9 ? 6 : 9))) continue; // a skipped level (all zeros)
-    out.push(prefix.padEnd(12, '0'));
-  }
-  return out;
-}
 
 /** Whether the actor sees a plan owned by `regionCode`: in their scope, or above it. */
 export function seesPlan(actor: Pick<Actor, 'scopePrefix' | 'scopeCode'>, regionCode: string): boolean {

@@ -314,9 +314,9 @@ export function levelFor(levels: readonly PlanLevel[], grade: Grade): PlanLevel 
  * The published plan version that applies to an incident of `typeCode` and `grade` in `regionCode`: the
  * plan's scenario is the type or its category, an applicable region contains the region (the most
  * specific wins, then the exact type over the category, then the lower owner region), and its incident
- * triggers, if any, admit the grade. Undefined when none applies.
+ * triggers, if any, admit the grade. Undefined when none applies. With `planId`, only that plan is considered.
  */
-export async function activePlanVersion(deps: Deps, ctx: RequestContext, q: { typeCode: string; grade: Grade; regionCode: string }): Promise<ActivePlan | undefined> {
+export async function activePlanVersion(deps: Deps, ctx: RequestContext, q: { typeCode: string; grade: Grade; regionCode: string; planId?: string }): Promise<ActivePlan | undefined> {
   await authorize(deps, ctx, 'plan:read', { regionCode: q.regionCode, type: 'plan' });
   const category = categoryOf(q.typeCode)?.code;
   const scenarios = [q.typeCode, ...(category ? [category] : [])];
@@ -328,6 +328,7 @@ export async function activePlanVersion(deps: Deps, ctx: RequestContext, q: { ty
     return triggers.length === 0 || triggers.some((t) => t.kind === 'incident' && GRADE_NUMBER[q.grade] <= GRADE_NUMBER[t.minGrade]);
   };
   const ranked = rows
+    .filter((v) => q.planId === undefined || v.plan_id === q.planId)
     .filter(admits)
     .map((v) => ({ v, specificity: Math.min(...v.applicable_regions.map((c) => path.indexOf(c)).filter((i) => i >= 0)) }))
     .sort((a, b) => a.specificity - b.specificity

@@ -318,6 +318,13 @@ export type ProposeInput = { type: string; capability?: string; quantity: number
 export async function proposeResources(deps: Deps, ctx: RequestContext, input: ProposeInput): Promise<ProposalResult> {
   await authorize(deps, ctx, 'resource:read');
   const db = executor(deps.db);
+  const { type, regionCode } = await resolveRequest(db, input);
+  await authorize(deps, ctx, 'resource:read', { regionCode, type: 'region', id: regionCode });
+  return proposeIn(db, ctx, type, regionCode, input, []);
+}
+
+/** The type and the region of a request (given, or the one containing the point); 400 when either is unknown. */
+async function resolveRequest(db: Executor, input: ProposeInput): Promise<{ type: store.ResourceTypeRecord; regionCode: string }> {
   const type = await store.findResourceType(db, input.type);
   if (!type) throw new Invalid('no such resource type', [{ field: 'type', message: `no resource type ${input.type}` }]);
   let regionCode = input.regionCode;
@@ -327,11 +334,15 @@ export async function proposeResources(deps: Deps, ctx: RequestContext, input: P
     regionCode = (await locateRegionWith(db, input.near[0], input.near[1]))?.code;
     if (!regionCode) throw new Invalid('the point lies in no known region: give regionCode', [{ field: 'regionCode', message: 'required when the point lies in no region' }]);
   }
-  await authorize(deps, ctx, 'resource:read', { regionCode, type: 'region', id: regionCode });
+  return { type, regionCode };
+}
+
+/** proposeResources on an executor (no authorization), leaving out `excludeIds`. */
+async function proposeIn(db: Executor, ctx: RequestContext, type: store.ResourceTypeRecord, regionCode: string, input: ProposeInput, excludeIds: readonly string[]): Promise<ProposalResult> {
   const home = matchingRegion(regionCode);
   const homePrefix = scopePrefixOf(home);
   const maxKm = input.maxTravelMinutes === undefined ? Infinity : (input.maxTravelMinutes / 60) * type.speed_kmh;
-  const base = { type: type.code, capability: input.capability, scopePrefix: ctx.actor.scopePrefix, onlyOrganizationId: confinedToOrganization(ctx.actor), day: today() };
+  const base = { type: type.code, capability: input.capability, scopePrefix: ctx.actor.scopePrefix, onlyOrganizationId: confinedToOrganization(ctx.actor), day: today(), excludeIds };
 
   const local = await candidatesNear(db, { ...base, includePrefixes: [homePrefix], excludePrefixes: [] }, input.near, type.speed_kmh, input.quantity, maxKm);
   const first = cover(local, input.quantity);
@@ -358,6 +369,55 @@ export async function proposeResources(deps: Deps, ctx: RequestContext, input: P
     fromRegionName: c.record.region_name,
   }));
   return { type: type.code, quantity: input.quantity, regionCode: home, satisfied: shortfall === 0, shortfall, borrowed: proposals.some((p) => p.borrowed), proposals };
+}
+
+/** A resource taken for a request inside a transaction, with its reservation. */
+export type Taken = { proposal: Proposal; reservationId: string };
+
+/**
+ * Inside the caller's transaction (the caller authorized resource:dispatch in the request's region):
+ * proposes the nearest resources for a need and reserves them, each by a conditional UPDATE — a whole
+ * resource without waiting on a row another transaction holds — so nothing is ever reserved twice. What
+ * was taken meanwhile is left out and the shortfall proposed again, up to `rounds` times. `preferred`
+ * resources (chosen by the dispatcher) are tried first. Answers what was taken and what is still missing.
+ */
+export async function matchAndReserveIn(
+  tx: Executor,
+  ctx: RequestContext,
+  input: ProposeInput & { requestRef: string; note?: string | null; preferred?: readonly string[]; rounds?: number },
+): Promise<{ taken: Taken[]; shortfall: number }> {
+  const { type, regionCode } = await resolveRequest(tx, input);
+  const day = today();
+  const taken: Taken[] = [];
+  const tried = new Set<string>();
+  let need = input.quantity;
+  const take = async (p: Proposal) => {
+    const r = p.resource;
+    tried.add(r.id);
+    const ok = r.isStock ? await store.takeStock(tx, r.id, p.take, day) : await store.takeWholeNoWait(tx, r.id, day);
+    if (!ok) return;
+    const id = newId();
+    await store.insertReservation(tx, { id, request_ref: input.requestRef, resource_id: r.id, region_code: ok.region_code, is_stock: r.isStock, quantity: p.take, note: input.note ?? null, reserved_by: ctx.actor.userId });
+    taken.push({ proposal: p, reservationId: id });
+    need -= p.take;
+  };
+  if (input.preferred?.length) {
+    const all = await proposeIn(tx, ctx, type, regionCode, { ...input, quantity: need + 1000 }, []);
+    for (const id of input.preferred) {
+      const p = all.proposals.find((x) => x.resource.id === id);
+      if (p && need > 0) await take({ ...p, take: Math.min(p.take, need) });
+    }
+  }
+  for (let round = 0; round < (input.rounds ?? 3) && need > 0; round++) {
+    const res = await proposeIn(tx, ctx, type, regionCode, { ...input, quantity: need }, [...tried]);
+    if (res.proposals.length === 0) break;
+    for (const p of res.proposals) if (need > 0) await take({ ...p, take: Math.min(p.take, need) });
+  }
+  if (taken.length) {
+    const details = { requestRef: input.requestRef, items: taken.map((t) => ({ resourceId: t.proposal.resource.id, quantity: t.proposal.take })) };
+    await publish(tx, { topic: 'resource.reserved', aggregateId: input.requestRef, regionCode: taken[0]?.proposal.fromRegionCode ?? null, payload: { ...details, reservations: taken.map((t) => t.reservationId) } });
+  }
+  return { taken, shortfall: need };
 }
 
 /** GET /api/resources/nearest: the query string form of proposeResources. */
@@ -473,4 +533,20 @@ export async function releaseReservation(deps: Deps, ctx: RequestContext, id: st
       return presentReservation((await store.findReservation(tx, id)) as store.ReservationRecord);
     }),
   );
+}
+
+/** Inside the caller's transaction: reserved → dispatched (the order went out). False when not reserved. */
+export async function dispatchReservationIn(tx: Executor, id: string): Promise<boolean> {
+  const v = await store.findReservation(tx, id, true);
+  return v ? store.markDispatched(tx, v) : false;
+}
+
+/**
+ * Inside the caller's transaction: releases a reservation, returning the resource (and the unconsumed stock)
+ * to the pool. False when already released.
+ */
+export async function releaseReservationIn(tx: Executor, id: string, consumed: number, note: string | null): Promise<boolean> {
+  const v = await store.findReservation(tx, id, true);
+  if (!v || v.status === 'released') return false;
+  return store.markReleased(tx, v, Math.min(consumed, v.is_stock ? v.quantity : 0), note);
 }

@@ -257,6 +257,8 @@ export type CandidateFilter = {
   includePrefixes: string[];
   /** Subtrees left out (the region already searched). */
   excludePrefixes: string[];
+  /** Resources left out (already tried by the same request). */
+  excludeIds?: readonly string[];
   day: string;
 };
 
@@ -276,6 +278,7 @@ function candidateWhere(f: CandidateFilter, values: unknown[]): string {
   if (f.excludePrefixes.length) clauses.push(`NOT (r.region_code LIKE ANY (${bind(f.excludePrefixes.map((p) => `${escapeLike(p)}%`))}::text[]))`);
   if (f.capability) clauses.push(`r.capabilities @> ARRAY[${bind(f.capability)}]::text[]`);
   if (f.onlyOrganizationId) clauses.push(`r.owner_organization_id = ${bind(f.onlyOrganizationId)}`);
+  if (f.excludeIds?.length) clauses.push(`NOT (r.id = ANY (${bind(f.excludeIds)}::uuid[]))`);
   return clauses.join(' AND ');
 }
 
@@ -354,6 +357,21 @@ export async function takeWhole(db: Executor, id: string, day: string): Promise<
   const { rows } = await db.query<{ region_code: string }>(
     `UPDATE resource r SET status = 'reserved', modified_at = now()
       WHERE r.id = $2 AND NOT r.is_stock AND r.status = 'available' AND ${OFFERED('r', '$1')}
+      RETURNING r.region_code`,
+    [day, id],
+  );
+  return rows[0];
+}
+
+/**
+ * Takes a whole resource while it is available, without waiting: a row another transaction holds is
+ * skipped (undefined), so that transactions taking several resources in different orders never deadlock.
+ */
+export async function takeWholeNoWait(db: Executor, id: string, day: string): Promise<{ region_code: string } | undefined> {
+  const { rows } = await db.query<{ region_code: string }>(
+    `UPDATE resource r SET status = 'reserved', modified_at = now()
+      WHERE r.id = (SELECT l.id FROM resource l WHERE l.id = $2 FOR UPDATE SKIP LOCKED)
+        AND NOT r.is_stock AND r.status = 'available' AND ${OFFERED('r', '$1')}
       RETURNING r.region_code`,
     [day, id],
   );

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// Public surface of task-based collaboration (任务化协同): one task model for governance work and plan steps.
+export {
+  actOnTask, cancelTasksOfSource, createTask, createTasksIn, getTask, listTasks, presentTask, routeToDepartment, startTaskSupervision, sweepOverdueTasks,
+  type TaskSpec, tasksOfSource,
+} from './tasks.service.ts';
+export { taskRoutes } from './tasks.routes.ts';

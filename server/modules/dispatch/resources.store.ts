@@ -295,7 +295,8 @@ export async function walkNearest(db: Executor, f: CandidateFilter, at: [number,
     `SELECT w.deg, w.ok, x.* FROM (
         SELECT r.id, r.location <-> point($2::float8, $3::float8) AS deg, (${where}) AS ok
           FROM (SELECT * FROM resource ORDER BY location <-> point($2::float8, $3::float8) LIMIT ${Math.floor(batch)} OFFSET ${Math.floor(offset)}) r) w
-      LEFT JOIN LATERAL (${SELECT_RESOURCE} WHERE r.id = w.id AND w.ok) x ON true
+      -- OFFSET 0 keeps the lateral subquery apart, so the full record is built only for the rows that match
+      LEFT JOIN LATERAL (${SELECT_RESOURCE} WHERE r.id = w.id AND w.ok OFFSET 0) x ON true
       ORDER BY w.deg, w.id`,
     values,
   );

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `npm run bench <name>`: runs a benchmark with a fixed workload and prints it beside its baseline.
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  dispatch: () => import('./dispatch.bench.ts'),
   regions: () => import('./regions.bench.ts'),
   twin: () => import('./twin.bench.ts'),
 };

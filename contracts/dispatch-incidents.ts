@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Incidents (事件): types, grades, the lifecycle with its timeline, SLA due times and supervision (督办).
 import { z } from 'zod';
-import { IsoDateTime } from './common.ts';
+import { IsoDateTime, PageQuery } from './common.ts';
 import { RegionCode } from './regions.ts';
 
 /** Grade I 特别重大 · II 重大 · III 较大 · IV 一般. */
@@ -233,3 +233,60 @@ export type Open311Created = z.infer<typeof Open311Created>;
 /** GeoReport v2 errors are always a list. */
 export const Open311Errors = z.array(z.object({ code: z.number().int(), description: z.string() }));
 export type Open311Errors = z.infer<typeof Open311Errors>;
+
+// --- automatic intake (自动感知) -----------------------------------------------------------------------
+
+export const INTAKE_COMPARISONS = ['gt', 'gte', 'lt', 'lte'] as const;
+const AttributeName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'an attribute short name such as waterLevel');
+
+/** A rule that reports an incident when a twin entity's numeric attribute crosses a threshold. */
+export const IntakeRule = z.object({
+  id: z.string(),
+  name: z.string(),
+  regionCode: z.string(),
+  regionName: z.string().nullable(),
+  entityType: z.string(),
+  attribute: z.string(),
+  comparison: z.enum(INTAKE_COMPARISONS),
+  threshold: z.number().nullable(),
+  thresholdAttribute: z.string().nullable(),
+  incidentType: z.string(),
+  grade: Grade,
+  active: z.boolean(),
+  fired: z.number().int(),
+  lastFiredAt: z.string().nullable(),
+  createdByName: z.string(),
+  createdAt: z.string(),
+});
+export type IntakeRule = z.infer<typeof IntakeRule>;
+
+export const IntakeRuleInput = z
+  .object({
+    name: Text(200),
+    regionCode: RegionCode,
+    entityType: z.string().trim().min(1).max(200),
+    attribute: AttributeName,
+    comparison: z.enum(INTAKE_COMPARISONS).default('gte'),
+    /** A fixed threshold, or … */
+    threshold: z.number().finite().optional(),
+    /** … another attribute of the same entity (e.g. warningLevel). */
+    thresholdAttribute: AttributeName.optional(),
+    incidentType: IncidentTypeCode,
+    grade: Grade.default('IV'),
+    active: z.boolean().default(true),
+  })
+  .strict()
+  .refine((r) => (r.threshold === undefined) !== (r.thresholdAttribute === undefined), { message: 'give threshold or thresholdAttribute (one of them)', path: ['threshold'] });
+export type IntakeRuleInput = z.infer<typeof IntakeRuleInput>;
+
+export const IntakeRulePatch = z
+  .object({ name: Text(200).optional(), grade: Grade.optional(), active: z.boolean().optional(), threshold: z.number().finite().optional() })
+  .strict();
+export type IntakeRulePatch = z.infer<typeof IntakeRulePatch>;
+
+export const IntakeRuleQuery = PageQuery.extend({ entityType: z.string().max(200).optional(), active: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
+export type IntakeRuleQuery = z.infer<typeof IntakeRuleQuery>;
+
+/** What one evaluation of the rules did. */
+export const IntakeResult = z.object({ evaluated: z.number().int(), reported: z.array(z.object({ ruleId: z.string(), entityId: z.string(), incidentId: z.string(), duplicate: z.boolean(), value: z.number() })) });
+export type IntakeResult = z.infer<typeof IntakeResult>;

@@ -8,7 +8,7 @@ import type { Deps } from './platform/deps.ts';
 import { migrate } from './platform/migrate.ts';
 import { OutboxDispatcher } from './platform/outbox.ts';
 import { registerSubscriptions } from './modules/twin/index.ts';
-import { startIncidentSupervision } from './modules/dispatch/index.ts';
+import { registerIncidentIntake, startIncidentSupervision } from './modules/dispatch/index.ts';
 import { startTaskSupervision } from './modules/tasks/index.ts';
 
 /** Opens the configured database: PostgreSQL server when DATABASE_URL is set, else embedded in the data folder. */
@@ -30,6 +30,8 @@ export async function buildPlatform(config: Config, db: Database, opts: { logger
   await migrate(db);
   const deps = buildDeps(config, db);
   registerSubscriptions(deps);
+  // 自动感知: twin readings over a rule's threshold report incidents
+  registerIncidentIntake(deps);
   const app = await buildHttp(deps, opts);
   deps.outbox.start();
   // 督办: overdue incidents are flagged and escalated by a periodic sweep

@@ -5,7 +5,7 @@
 // stand-down, drills kept apart, permissions and bad input with nothing half-written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivationDetail, ActivationPreview, DispatchOrder } from '../../contracts/dispatch-activations.ts';
-import type { Incident, IncidentDetail, ReportOutcome } from '../../contracts/dispatch-incidents.ts';
+import type { Incident, IncidentDetail, IntakeRule, ReportOutcome } from '../../contracts/dispatch-incidents.ts';
 import type { Resource } from '../../contracts/dispatch-resources.ts';
 import type { Organization } from '../../contracts/identity.ts';
 import type { Region } from '../../contracts/regions.ts';
@@ -184,6 +184,51 @@ describe('the closed loop: a flood incident activates the flood plan at level II
     const b = ok<Page<DispatchOrder>>(await get('operator-b', `/api/dispatch-orders?activationId=${activation.id}&limit=500`)).items;
     const scopeB = p.account('operator-b').scope as string;
     expect(b.every((o) => o.regionCode.startsWith(scopeB.slice(0, 6)))).toBe(true);
+  });
+});
+
+describe('automatic intake: a water-level reading over its warning level raises a flood incident', () => {
+  const NGSI = '/ngsi-ld/v1/entities';
+  const sensorId = 'urn:ngsi-ld:WaterLevelSensor:intake-test-1';
+  let ruleId: string;
+
+  it('a dispatcher sets a rule; readings below the station\'s warning level report nothing', async () => {
+    const rule = ok<IntakeRule>(await post('dispatcher', '/api/intake-rules', {
+      name: '水位超警戒', regionCode: countyA, entityType: 'WaterLevelSensor', attribute: 'waterLevel', comparison: 'gte', thresholdAttribute: 'warningLevel', incidentType: 'flood', grade: 'III',
+    }), 201);
+    ruleId = rule.id;
+    expect(rule).toMatchObject({ active: true, fired: 0, grade: 'III', threshold: null, thresholdAttribute: 'warningLevel' });
+    expectProblem(await post('dispatcher', '/api/intake-rules', { name: 'x', regionCode: countyA, entityType: 'T', attribute: 'a', incidentType: 'flood' }), 400);
+    expectProblem(await post('dispatcher', '/api/intake-rules', { name: 'x', regionCode: countyA, entityType: 'T', attribute: 'a', threshold: 1, incidentType: 'natural-disaster' }), 400);
+    expectProblem(await post('operator-a', '/api/intake-rules', { name: 'x', regionCode: countyA, entityType: 'T', attribute: 'a', threshold: 1, incidentType: 'flood' }), 403);
+    const location = { type: 'GeoProperty', value: { type: 'Point', coordinates: [centreA[0] + 0.05, centreA[1] + 0.05] } };
+    ok(await post('operator-a', NGSI, { id: sensorId, type: 'WaterLevelSensor', name: { type: 'Property', value: '测试水位站' }, warningLevel: { type: 'Property', value: 30 }, waterLevel: { type: 'Property', value: 29.1 }, location }), 201);
+    await p.deps.outbox.drain();
+    expect(await count(`SELECT count(*)::int AS n FROM incident WHERE source = 'twin'`)).toBe(0);
+  });
+
+  it('the reading over the warning level reports a flood incident of grade III; the next one does not report again', async () => {
+    const patch = async (v: number) => p.call('PATCH', `${NGSI}/${sensorId}/attrs`, { as: await as('operator-a'), body: { waterLevel: { type: 'Property', value: v } } });
+    expect((await patch(31.2)).status).toBe(204);
+    await p.deps.outbox.drain();
+    const found = ok<Page<Incident>>(await get('dispatcher', '/api/incidents?source=twin'));
+    expect(found.total).toBe(1);
+    const incident = found.items[0] as Incident;
+    expect(incident).toMatchObject({ typeCode: 'flood', grade: 'III', source: 'twin', status: 'reported' });
+    expect(incident.title).toContain('测试水位站');
+    expect((await patch(31.8)).status).toBe(204);
+    await p.deps.outbox.drain();
+    expect(ok<Page<Incident>>(await get('dispatcher', '/api/incidents?source=twin')).total).toBe(1);
+    const rule = ok<Page<IntakeRule>>(await get('dispatcher', '/api/intake-rules')).items.find((r) => r.id === ruleId);
+    expect(rule?.fired).toBe(1);
+    // the flood plan activates for it at level III, tasks and orders follow
+    const a = ok<ActivationDetail>(await post('dispatcher', `/api/incidents/${incident.id}/activations`, { level: 'III' }), 201);
+    expect(a.level).toBe('III');
+    expect(a.tasks).toHaveLength(5);
+    expect(a.orders.length).toBeGreaterThan(0);
+    ok(await post('dispatcher', `/api/activations/${a.id}/stand-down`, { note: '测试结束' }));
+    // switched off, a rule watches nothing
+    expect(ok<IntakeRule>(await p.call('PATCH', `/api/intake-rules/${ruleId}`, { as: await as('dispatcher'), body: { active: false } })).active).toBe(false);
   });
 });
 

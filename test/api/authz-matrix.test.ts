@@ -759,6 +759,13 @@ const planCases: Case[] = [
     (f) => ({ method: 'POST', url: '/api/tasks', body: { title: 'matrix', regionCode: f.countyA, organizationId: NIL } }),
     { code: forbiddenCode },
   ),
+  ...perAccount('GET /api/intake-rules', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/intake-rules' }), { code: forbiddenCode }),
+  ...perAccount(
+    'PATCH /api/intake-rules/{none}',
+    all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }),
+    () => ({ method: 'PATCH', url: `/api/intake-rules/${NIL}`, body: { active: false } }),
+    { code: forbiddenCode },
+  ),
   ...perAccount('GET /api/activations', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/activations' }), { code: forbiddenCode }),
   ...perAccount('GET /api/dispatch-orders', all(200, { secadmin: 403, auditadmin: 403 }), () => ({ method: 'GET', url: '/api/dispatch-orders' }), { code: forbiddenCode }),
   ...perAccount(
@@ -978,6 +985,9 @@ const PROTECTED: Record<string, Req> = {
   'post /api/activations/{id}/stand-down': { method: 'POST', url: `/api/activations/${NIL}/stand-down`, body: { note: 'x' } },
   'get /api/dispatch-orders': { method: 'GET', url: '/api/dispatch-orders' },
   'post /api/dispatch-orders/{id}/actions': { method: 'POST', url: `/api/dispatch-orders/${NIL}/actions`, body: { action: 'acknowledge' } },
+  'get /api/intake-rules': { method: 'GET', url: '/api/intake-rules' },
+  'post /api/intake-rules': { method: 'POST', url: '/api/intake-rules', body: { name: 'x', regionCode: '990000000000', entityType: 'T', attribute: 'a', threshold: 1, incidentType: 'flood' } },
+  'patch /api/intake-rules/{id}': { method: 'PATCH', url: `/api/intake-rules/${NIL}`, body: { active: false } },
   'get /api/tasks': { method: 'GET', url: '/api/tasks' },
   'post /api/tasks': { method: 'POST', url: '/api/tasks', body: { title: 'x', regionCode: '990000000000', organizationId: NIL } },
   'get /api/tasks/{id}': { method: 'GET', url: `/api/tasks/${NIL}` },

@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/index.ts';
 import { createUserAsSystem } from '../identity/index.ts';
 import { seedDemoDatasets } from './demo-datasets.ts';
 import { seedDemoTwin } from './demo-twin.ts';
-import { seedDemoIncidents, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
+import { seedDemoIncidents, seedDemoIntakeRules, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
 /** A demo account as written to demo-accounts.json. */
@@ -151,6 +151,9 @@ export async function seedDemo(
     // published plans of the province, bound in the two counties that have operator accounts
     const n = await seedDemoPlans(deps, ctx, { provinceCode: '990000000000', ownerOrganizationId: org('990000000000', 'emergency-management'), bindRegions: [countyA.code, countyB.code] });
     opts.onProgress?.('plans', n, n);
+    // 自动感知: water-level stations at their warning level report floods, which the flood plan answers
+    const rules = await seedDemoIntakeRules(deps, ctx, { provinceCode: '990000000000' });
+    opts.onProgress?.('intake rules', rules, rules);
   }
   if (opts.warnings !== false) {
     // past public warnings: a flood warning (Alert, Update, Cancel) and a drill

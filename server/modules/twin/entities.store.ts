@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Executor } from '../../platform/db.ts';
+import { compact, CORE_CONTEXT, expand } from './ngsi-context.ts';
 
 /** An attribute instance in normalized form. */
 export type Instance = Record<string, unknown> & { type: string };
@@ -139,4 +140,33 @@ export async function queryEntities(db: Executor, q: EntityQuery): Promise<{ row
   }
   const { rows } = await db.query<EntityRow>(`SELECT e.* FROM twin_entity e ${where} ORDER BY e.id LIMIT ${q.limit} OFFSET ${q.offset}`, q.values);
   return { rows, total };
+}
+
+/** An entity's current numeric attribute values (by short name) with its place, for rules that watch them. */
+export type NumericReading = { id: string; type: string; regionCode: string; lon: number | null; lat: number | null; name: string | null; values: Record<string, number> };
+
+/**
+ * The current numeric values of `terms` (short names in the default vocabulary) of the given entities of
+ * `types` (short names, or IRIs; answered as given), with the centre of their location and their `name` property where they have one.
+ */
+export async function readNumericAttributes(db: Executor, ids: readonly string[], types: readonly string[], terms: readonly string[]): Promise<NumericReading[]> {
+  if (ids.length === 0 || types.length === 0) return [];
+  const iri = (t: string) => expand(CORE_CONTEXT, t);
+  const short = (t: string) => compact(CORE_CONTEXT, t);
+  const { rows } = await db.query<{ id: string; type: string; region_code: string; lon: number | null; lat: number | null; attrs: Record<string, unknown> }>(
+    `SELECT id, type, region_code, (center(bbox))[0] AS lon, (center(bbox))[1] AS lat,
+            (SELECT jsonb_object_agg(k, attrs -> k) FROM unnest($3::text[]) AS k WHERE attrs ? k) AS attrs
+       FROM twin_entity WHERE id = ANY ($1::text[]) AND type = ANY ($2::text[])`,
+    [ids, types.map(iri), [...terms.map(iri), iri('name')]],
+  );
+  const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+  return rows.map((r) => {
+    const values: Record<string, number> = {};
+    for (const t of terms) {
+      const value = (first(r.attrs?.[iri(t)]) as { value?: unknown } | undefined)?.value;
+      if (typeof value === 'number' && Number.isFinite(value)) values[t] = value;
+    }
+    const name = (first(r.attrs?.[iri('name')]) as { value?: unknown } | undefined)?.value;
+    return { id: r.id, type: short(r.type), regionCode: r.region_code, lon: r.lon, lat: r.lat, name: typeof name === 'string' ? name : null, values };
+  });
 }

@@ -7,3 +7,4 @@ export { registerSubscriptions } from './subscriptions.service.ts';
 export { type BatchResult, upsertBatch } from './upsert.service.ts';
 export { CORE_CONTEXT } from './ngsi-context.ts';
 export { listTypes, rollup, rollupH3 } from './rollup.service.ts';
+export { type NumericReading, readNumericAttributes } from './entities.store.ts';

@@ -19,7 +19,7 @@ import { Invalid, Unauthenticated } from '../platform/errors.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { datasetRoutes } from '../modules/backflow/index.ts';
 import { taskRoutes } from '../modules/tasks/index.ts';
-import { activationRoutes, capRoutes, incidentRoutes, intakeRoutes, open311Routes, planRoutes, resourceRoutes, warningRoutes } from '../modules/dispatch/index.ts';
+import { activationRoutes, capRoutes, incidentRoutes, intakeRoutes, simulationRoutes, open311Routes, planRoutes, resourceRoutes, warningRoutes } from '../modules/dispatch/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { authenticate, SESSION_COOKIE } from '../modules/identity/identity.routes.ts';
 import { regionRoutes } from '../modules/regions/index.ts';
@@ -154,6 +154,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   capRoutes(app, deps);
   activationRoutes(app, deps);
   intakeRoutes(app, deps);
+  simulationRoutes(app, deps);
   taskRoutes(app, deps);
 
   const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));

@@ -766,6 +766,7 @@ const planCases: Case[] = [
     () => ({ method: 'PATCH', url: `/api/intake-rules/${NIL}`, body: { active: false } }),
     { code: forbiddenCode },
   ),
+  ...perAccount('GET /api/simulations', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/simulations' }), { code: forbiddenCode }),
   ...perAccount('GET /api/activations', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/activations' }), { code: forbiddenCode }),
   ...perAccount('GET /api/dispatch-orders', all(200, { secadmin: 403, auditadmin: 403 }), () => ({ method: 'GET', url: '/api/dispatch-orders' }), { code: forbiddenCode }),
   ...perAccount(
@@ -988,6 +989,9 @@ const PROTECTED: Record<string, Req> = {
   'get /api/intake-rules': { method: 'GET', url: '/api/intake-rules' },
   'post /api/intake-rules': { method: 'POST', url: '/api/intake-rules', body: { name: 'x', regionCode: '990000000000', entityType: 'T', attribute: 'a', threshold: 1, incidentType: 'flood' } },
   'patch /api/intake-rules/{id}': { method: 'PATCH', url: `/api/intake-rules/${NIL}`, body: { active: false } },
+  'post /api/simulations': { method: 'POST', url: '/api/simulations', body: { regionCode: '990000000000' } },
+  'get /api/simulations': { method: 'GET', url: '/api/simulations' },
+  'get /api/simulations/{id}': { method: 'GET', url: `/api/simulations/${NIL}` },
   'get /api/tasks': { method: 'GET', url: '/api/tasks' },
   'post /api/tasks': { method: 'POST', url: '/api/tasks', body: { title: 'x', regionCode: '990000000000', organizationId: NIL } },
   'get /api/tasks/{id}': { method: 'GET', url: `/api/tasks/${NIL}` },

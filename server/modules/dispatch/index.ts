@@ -29,3 +29,5 @@ export { activatePlan, actOnOrder, getActivation, listActivations, listOrders, p
 export { activationRoutes } from './activations.routes.ts';
 export { createIntakeRule, evaluateIntake, listIntakeRules, registerIncidentIntake, seedDemoIntakeRules, updateIntakeRule } from './intake.service.ts';
 export { intakeRoutes } from './intake.routes.ts';
+export { getSimulation, listSimulations, runSimulation } from './simulation.service.ts';
+export { simulationRoutes } from './simulation.routes.ts';

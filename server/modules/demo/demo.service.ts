@@ -10,10 +10,10 @@ import { withTransaction } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { createUserAsSystem } from '../identity/index.ts';
+import { actorForUsername, createUserAsSystem } from '../identity/index.ts';
 import { seedDemoDatasets } from './demo-datasets.ts';
 import { seedDemoTwin } from './demo-twin.ts';
-import { seedDemoIncidents, seedDemoIntakeRules, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
+import { seedDemoActivation, seedDemoIncidents, seedDemoIntakeRules, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
 /** A demo account as written to demo-accounts.json. */
@@ -154,6 +154,12 @@ export async function seedDemo(
     // 自动感知: water-level stations at their warning level report floods, which the flood plan answers
     const rules = await seedDemoIntakeRules(deps, ctx, { provinceCode: '990000000000' });
     opts.onProgress?.('intake rules', rules, rules);
+    const dispatcher = await actorForUsername(deps.db.pool, 'dispatcher');
+    if (opts.resources !== false && dispatcher) {
+      // a flood answered right now: orders on the board, tasks under way
+      const orders = await seedDemoActivation(deps, { actor: dispatcher.actor, requestId: 'demo', ip: null }, { countyCode: countyA.code });
+      opts.onProgress?.('activation', orders, orders);
+    }
   }
   if (opts.warnings !== false) {
     // past public warnings: a flood warning (Alert, Update, Cancel) and a drill

@@ -27,6 +27,7 @@ export { planRoutes } from './plans.routes.ts';
 export { seedDemoPlans } from './plans.demo.ts';
 export { activatePlan, actOnOrder, getActivation, listActivations, listOrders, previewActivation, standDown } from './activations.service.ts';
 export { activationRoutes } from './activations.routes.ts';
+export { seedDemoActivation } from './activations.demo.ts';
 export { createIntakeRule, evaluateIntake, listIntakeRules, registerIncidentIntake, seedDemoIntakeRules, updateIntakeRule } from './intake.service.ts';
 export { intakeRoutes } from './intake.routes.ts';
 export { getSimulation, listSimulations, runSimulation } from './simulation.service.ts';

@@ -4,7 +4,7 @@ import type { ApiToken, ApiTokenInput, LoginInput, Me } from '../../../contracts
 import { inScope, scopePrefixOf } from '../../../contracts/region-codes.ts';
 import { type Actor, ANONYMOUS_ACTOR, type RequestContext } from '../../platform/context.ts';
 import { randomSecret, secretHash } from '../../platform/crypto.ts';
-import { executor, withTransaction } from '../../platform/db.ts';
+import { type Executor, executor, withTransaction } from '../../platform/db.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, Forbidden, Invalid, NotFound, Unauthenticated } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -108,6 +108,15 @@ export async function resolveSession(deps: Deps, sessionId: string): Promise<Act
   const user = await findUserById(db, userId);
   if (!user || user.disabled) return undefined;
   return actorOf(user, null);
+}
+
+/**
+ * The actor of an account by username (case-insensitive), for work done on its behalf outside a request
+ * (the CLI's --as, demo seeding); `disabled` says whether it may act at all.
+ */
+export async function actorForUsername(db: Executor, username: string): Promise<{ actor: Actor; disabled: boolean } | undefined> {
+  const user = await findUserByUsername(db, username);
+  return user ? { actor: actorOf(user, null), disabled: user.disabled } : undefined;
 }
 
 const TOKEN_PREFIX = 'yzt_';

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `yunzheng` command: start, migrate, seed demo, import regions/boundaries, users create, audit verify, dataset publish.
+// The `yunzheng` command: start, migrate, seed demo, import regions/boundaries, users create, audit verify, dataset publish,
+// plan export/import, simulate.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { PublishQuery } from '../contracts/datasets.ts';
+import { ImportQuery, type ImportResult, type Plan, PLAN_PACKAGE_MAX_BYTES, PlanCode } from '../contracts/dispatch-plans.ts';
 import { ROLES, type Role, UserInput } from '../contracts/identity.ts';
+import { RegionCode } from '../contracts/regions.ts';
+import { type Simulation, SimulationInput, type SimulationVariant } from '../contracts/dispatch-simulation.ts';
 import { type Config, ConfigError, loadConfig } from './platform/config.ts';
-import { systemContext } from './platform/context.ts';
+import { type RequestContext, systemContext } from './platform/context.ts';
 import { DataDirLockedError, type Database } from './platform/db.ts';
-import { AppError } from './platform/errors.ts';
+import type { Deps } from './platform/deps.ts';
+import { AppError, Forbidden, Invalid, NotFound } from './platform/errors.ts';
 import { progressBar, type Progress } from './platform/progress.ts';
 
 // Modules load on demand, so that usage errors and --help answer at once.
@@ -18,6 +24,7 @@ const migrations = () => import('./platform/migrate.ts');
 const audit = () => import('./modules/audit/index.ts');
 const backflow = () => import('./modules/backflow/index.ts');
 const demo = () => import('./modules/demo/index.ts');
+const dispatch = () => import('./modules/dispatch/index.ts');
 const identity = () => import('./modules/identity/index.ts');
 const regions = () => import('./modules/regions/index.ts');
 
@@ -36,6 +43,19 @@ Commands:
   audit verify                   walk the audit hash chain and report the first broken link
   dataset publish CODE FILE.csv|FILE.json --source TEXT [--note TEXT]
                                  publish a new version of a back-flow data set (all rows; all or nothing)
+  plan export CODE|ID [--region CODE] [--version N] [--format yaml|json] [--out FILE] [--as USERNAME]
+                                 write a plan version as a self-contained package (default: the published
+                                 version, else the latest; YAML; to standard output)
+  plan import FILE --region CODE [--code CODE] [--owner ORG_ID] [--dry-run] [--as USERNAME]
+                                 import a package (YAML or JSON) into a region as a new draft and print the
+                                 bind report; --dry-run prints the report and writes nothing
+  simulate --region CODE [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seed N] [--plan CODE|ID] [--plan-version N]
+           [--variant 'NAME=TYPE@REGION+N[,TYPE@REGION-N…]']… [--json] [--as USERNAME]
+                                 replay the region's incidents of a period (default: the last year) against
+                                 the resources and plans, and each variant beside the configuration as it is
+
+--as USERNAME acts as that account (its roles and scope apply; the audit log names it); without it the command
+acts as the platform itself.
 
 Configuration comes from the environment (PORT, YZ_DATA_DIR, DATABASE_URL, …): see docs/operations.md.`;
 
@@ -136,6 +156,267 @@ async function start(config: Config): Promise<void> {
     lines.push(`  Log in with a demo account from ${path.join(config.dataDir, 'demo-accounts.json')} (e.g. sysadmin).`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+/**
+ * The context a command acts in: the platform itself, or `--as` an account, whose roles, scope and clearance
+ * then apply as they would to that person in the console, and whom the audit log names.
+ */
+async function actingContext(db: Database, username: string | undefined): Promise<RequestContext> {
+  if (username === undefined) return systemContext();
+  const found = await (await identity()).actorForUsername(db.pool, username);
+  if (!found) throw new NotFound(`no account ${username} (--as)`);
+  if (found.disabled) throw new Forbidden(`the account ${found.actor.username} is disabled (--as)`);
+  return { actor: found.actor, requestId: 'cli', ip: null };
+}
+
+const PLAN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The plan a command names by id, or by code (within `regionCode` when given) among the plans the actor sees. */
+async function findPlanByRef(deps: Deps, ctx: RequestContext, ref: string, regionCode: string | undefined): Promise<Plan> {
+  const { getPlan, listPlans } = await dispatch();
+  if (PLAN_ID.test(ref)) {
+    const plan = await getPlan(deps, ctx, ref.toLowerCase());
+    if (regionCode && plan.regionCode !== regionCode) throw new NotFound(`plan ${ref} is held by ${plan.regionCode}, not ${regionCode}`);
+    return plan;
+  }
+  const { items } = await listPlans(deps, ctx, { q: ref, regionCode, limit: 1000, offset: 0 });
+  const found = items.filter((p) => p.code === ref && (!regionCode || p.regionCode === regionCode));
+  const [plan, ...others] = found;
+  if (!plan) throw new NotFound(`no plan ${ref}${regionCode ? ` held by ${regionCode}` : ''}${ctx.actor.kind === 'user' ? ` visible to ${ctx.actor.username}` : ''}`);
+  if (others.length) {
+    throw new Invalid(
+      `${found.length} regions hold a plan ${ref}: name one with --region, or give the plan's id`,
+      found.map((p) => ({ field: p.regionCode, message: `${p.regionName ?? 'region'}, id ${p.id}` })),
+      'ambiguous-plan',
+    );
+  }
+  return plan;
+}
+
+/** Service field names as the options and file of the command. */
+function cliField(field: string, file: string): string {
+  if (field === 'body') return file;
+  return { 'querystring.regionCode': '--region', 'querystring.code': '--code', 'querystring.ownerOrganizationId': '--owner' }[field] ?? field;
+}
+
+/** The bind report of an import, for people. */
+async function bindReportText(result: ImportResult): Promise<string> {
+  const { findPlanRole } = await dispatch();
+  const r = result.report;
+  const role = (key: string) => {
+    const name = findPlanRole(key)?.name;
+    return name ? `${key} (${name})` : key;
+  };
+  const width = Math.max(0, ...r.bound.map((b) => b.roleKey.length));
+  const lines = [`bind report for region ${r.regionCode}:`];
+  lines.push(r.bound.length ? `  bound (${r.bound.length}):` : '  bound: none');
+  for (const b of r.bound) lines.push(`    ${b.roleKey.padEnd(width)}  → ${b.organizationName}`);
+  lines.push(`  unbound: ${r.unbound.length ? `${r.unbound.map(role).join(', ')} — no organization in or above the region fits them: bind them before the plan is activated` : 'none'}`);
+  lines.push(`  unknown roles: ${r.unknownRoles.length ? r.unknownRoles.join(', ') : 'none'}`);
+  lines.push(`  unknown resource types: ${r.unknownResourceTypes.length ? r.unknownResourceTypes.join(', ') : 'none'}`);
+  lines.push(`  unknown incident type: ${r.unknownIncidentType ?? 'none'}`);
+  return lines.join('\n');
+}
+
+async function writeStdout(text: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+async function planCommand(config: Config, action: string | undefined, rest: string[]): Promise<number> {
+  if (action === 'export') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { region: { type: 'string' }, version: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, as: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [ref] = positionals;
+    if (!ref || positionals.length > 1) usage('plan export takes one plan code or id');
+    if (!PLAN_ID.test(ref) && !PlanCode.safeParse(ref).success) usage(`${ref} is neither a plan code nor a plan id`);
+    const format = values.format ?? 'yaml';
+    if (format !== 'yaml' && format !== 'json') usage('--format must be yaml or json');
+    const version = values.version === undefined ? undefined : Number(values.version);
+    if (version !== undefined && (!Number.isInteger(version) || version < 1)) usage('--version must be a whole number from 1');
+    if (values.region !== undefined && !RegionCode.safeParse(values.region).success) usage(`--region: ${values.region} is not a region code (12 digits)`);
+    if (values.as === '') usage('--as needs a username');
+    const out = values.out;
+    if (out !== undefined) {
+      if (!out) usage('--out needs a file name');
+      const dir = path.dirname(path.resolve(out));
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) usage(`no such folder: ${dir}`);
+      if (fs.existsSync(out) && fs.statSync(out).isDirectory()) usage(`${out} is a folder; --out names a file`);
+    }
+    const { exportPlanVersion } = await dispatch();
+    const { buildDeps } = await main();
+    return withDatabase(config, async (db) => {
+      const deps = buildDeps(config, db);
+      const ctx = await actingContext(db, values.as);
+      const p = await findPlanByRef(deps, ctx, ref, values.region);
+      const v = version ?? p.publishedVersion ?? p.latestVersion;
+      const pkg = await exportPlanVersion(deps, ctx, p.id, v, format);
+      if (out === undefined) {
+        await writeStdout(pkg.text);
+      } else {
+        try {
+          fs.writeFileSync(out, pkg.text);
+        } catch (err) {
+          throw new Invalid(`cannot write ${out}: ${(err as Error).message}`);
+        }
+        process.stdout.write(`${p.code} version ${v} of ${p.regionCode} written to ${out} (${format}, ${Buffer.byteLength(pkg.text)} bytes)\n`);
+      }
+      return 0;
+    });
+  }
+  if (action === 'import') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { region: { type: 'string' }, code: { type: 'string' }, owner: { type: 'string' }, 'dry-run': { type: 'boolean' }, as: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [file] = positionals;
+    if (!file || positionals.length > 1) usage('plan import takes one package file');
+    if (values.region === undefined) usage('plan import needs --region CODE: the region to import the plan into');
+    const query = ImportQuery.safeParse({ regionCode: values.region, code: values.code, ownerOrganizationId: values.owner, dryRun: values['dry-run'] ? 'true' : 'false' });
+    if (!query.success) usage(query.error.issues.map((i) => `${cliField(`querystring.${String(i.path[0])}`, file)}: ${i.message}`).join('\n'));
+    if (values.as === '') usage('--as needs a username');
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(`no such file: ${file}`);
+    const size = fs.statSync(file).size;
+    if (size > PLAN_PACKAGE_MAX_BYTES) throw new Invalid(`${file} is too large for a plan package`, [{ field: file, message: `${size} bytes; at most ${PLAN_PACKAGE_MAX_BYTES}` }], 'package-too-large');
+    const text = fs.readFileSync(file, 'utf8');
+    // by extension: .json is JSON; anything else is read as YAML, which reads JSON too
+    let body: unknown = text;
+    if (file.toLowerCase().endsWith('.json')) {
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        usage(`${file} is not valid JSON: ${(err as Error).message}`);
+      }
+    } else {
+      try {
+        parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
+      } catch (err) {
+        usage(`${file} is neither valid YAML nor JSON: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+    const q = query.data;
+    const { importPlanPackage } = await dispatch();
+    const { findCurrentRegion } = await regions();
+    const { buildDeps } = await main();
+    return withDatabase(config, async (db) => {
+      const deps = buildDeps(config, db);
+      const ctx = await actingContext(db, values.as);
+      let result: ImportResult;
+      try {
+        result = await importPlanPackage(deps, ctx, q, body);
+      } catch (err) {
+        if (err instanceof Invalid && err.fields) throw new Invalid(err.message, err.fields.map((f) => ({ field: cliField(f.field, file), message: f.message })), err.code);
+        throw err;
+      }
+      const region = await findCurrentRegion(db.pool, q.regionCode);
+      const into = `${q.regionCode}${region ? ` ${region.name}` : ''}`;
+      process.stdout.write(`${await bindReportText(result)}\n`);
+      if (q.dryRun) {
+        if (result.importable) {
+          process.stdout.write(`dry run: the package can be imported into ${into}; nothing was written\n`);
+          return 0;
+        }
+        const r = result.report;
+        const reasons = [
+          ...(r.unknownIncidentType ? [`incident type ${r.unknownIncidentType} is unknown here`] : []),
+          ...(r.unknownRoles.length ? [`roles ${r.unknownRoles.join(', ')} are not in the role catalog`] : []),
+          ...(r.unknownResourceTypes.length ? [`resource types ${r.unknownResourceTypes.join(', ')} are unknown here`] : []),
+        ];
+        process.stderr.write(
+          `error: dry run: the package cannot be imported into ${into} as it is${reasons.length ? `: ${reasons.join('; ')}` : ''}; nothing was written. Import without --dry-run to have every problem listed (a refused import writes nothing)\n`,
+        );
+        return 1;
+      }
+      const p = result.plan;
+      if (p) process.stdout.write(`imported into ${into} as plan ${p.code} (id ${p.id}), version 1, a draft owned by ${p.ownerOrganizationName ?? p.ownerOrganizationId}: review and publish it to put it in force\n`);
+      return 0;
+    });
+  }
+  usage('plan takes one action: export or import');
+}
+
+const CHANGE = /^([a-z][a-z0-9-]{1,63})@(\d{12}(?:\d{3})?)([+-]\d{1,4})$/;
+
+/** `NAME=TYPE@REGION+N,TYPE@REGION-N`: a variant of the resource configuration. */
+function parseVariant(text: string): SimulationVariant {
+  const eq = text.indexOf('=');
+  if (eq < 1) usage(`--variant ${text}: write NAME=TYPE@REGION+N (e.g. '两台泵车=pump-truck@990101000000+2')`);
+  const changes = text.slice(eq + 1).split(',').map((part) => {
+    const m = CHANGE.exec(part.trim());
+    if (!m) usage(`--variant ${text}: ${part} is not TYPE@REGION+N or TYPE@REGION-N`);
+    return { type: m[1] as string, regionCode: m[2] as string, delta: Number(m[3]) };
+  });
+  return { name: text.slice(0, eq).trim(), changes };
+}
+
+/** The simulation's result as a table, one column per variant. */
+function simulationText(s: Simulation): string {
+  // CJK characters take two columns in a terminal
+  const width = (v: string) => [...v].reduce((w, ch) => w + ((ch.codePointAt(0) ?? 0) > 0x2e7f ? 2 : 1), 0);
+  const pad = (v: string, n: number) => v + ' '.repeat(Math.max(0, n - width(v)));
+  const num = (n: number | null) => (n === null ? '—' : String(n));
+  const types = [...new Set(s.variants.flatMap((v) => v.unmet.byType.map((t) => t.type)))].sort();
+  const rows: [string, ...string[]][] = [
+    ['', ...s.variants.map((v) => v.name)],
+    ['incidents asking for resources', ...s.variants.map((v) => String(v.incidentsWithRequests))],
+    ['response mean (minutes)', ...s.variants.map((v) => num(v.responseMinutes.mean))],
+    ['response p50', ...s.variants.map((v) => num(v.responseMinutes.p50))],
+    ['response p95', ...s.variants.map((v) => num(v.responseMinutes.p95))],
+    ['response max', ...s.variants.map((v) => num(v.responseMinutes.max))],
+    ['incidents not fully served', ...s.variants.map((v) => String(v.unmet.incidents))],
+    ...types.map((t): [string, ...string[]] => [`  units short: ${t}`, ...s.variants.map((v) => String(v.unmet.byType.find((x) => x.type === t)?.units ?? 0))]),
+    ['incidents that borrowed', ...s.variants.map((v) => String(v.borrowed.incidents))],
+    ['units borrowed', ...s.variants.map((v) => String(v.borrowed.units))],
+  ];
+  const widths = s.variants.map((_, i) => Math.max(...rows.map((r) => width(r[i + 1] ?? '') + 4), 12));
+  const head = `${s.regionName ?? s.regionCode} (${s.regionCode}), ${s.from} – ${s.to}, seed ${s.seed}${s.planId ? `, plan ${s.planId} v${s.version}` : ''}: ` +
+    `${s.incidents} incidents (${s.withoutPlan} without a plan), ${s.resources} resources; run ${s.id} in ${s.elapsedMs} ms`;
+  return [head, '', ...rows.map((r) => `${pad(r[0], 34)}${r.slice(1).map((c, i) => pad(c, widths[i] ?? 12)).join('')}`.trimEnd())].join('\n');
+}
+
+async function simulateCommand(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: {
+      region: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, seed: { type: 'string' }, plan: { type: 'string' }, 'plan-version': { type: 'string' },
+      variant: { type: 'string', multiple: true }, json: { type: 'boolean' }, as: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length) usage(`simulate takes options only (got ${positionals.join(' ')})`);
+  if (values.region === undefined) usage('simulate needs --region CODE: the region whose incidents are replayed');
+  if (values.as === '') usage('--as needs a username');
+  if (values['plan-version'] !== undefined && values.plan === undefined) usage('--plan-version needs --plan');
+  const input = SimulationInput.safeParse({
+    regionCode: values.region, from: values.from, to: values.to, seed: values.seed === undefined ? undefined : Number(values.seed),
+    version: values['plan-version'] === undefined ? undefined : Number(values['plan-version']), variants: (values.variant ?? []).map(parseVariant),
+  });
+  const flag: Record<string, string> = { regionCode: '--region', from: '--from', to: '--to', seed: '--seed', version: '--plan-version', variants: '--variant' };
+  if (!input.success) usage(input.error.issues.map((i) => `${flag[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('\n'));
+  const { runSimulation } = await dispatch();
+  const { buildDeps } = await main();
+  return withDatabase(config, async (db) => {
+    const deps = buildDeps(config, db);
+    const ctx = await actingContext(db, values.as);
+    const planId = values.plan === undefined ? undefined : (await findPlanByRef(deps, ctx, values.plan, undefined)).id;
+    process.stderr.write(`replaying the incidents of ${input.data.regionCode}…\n`);
+    let result: Simulation;
+    try {
+      result = await runSimulation(deps, ctx, { ...input.data, planId });
+    } catch (err) {
+      if (err instanceof Invalid && err.fields) throw new Invalid(err.message, err.fields.map((f) => ({ field: f.field.replace(/^body\.(\w+)/, (_m, k: string) => flag[k] ?? k), message: f.message })), err.code);
+      throw err;
+    }
+    await writeStdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${simulationText(result)}\n`);
+    return 0;
+  });
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -278,6 +559,10 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'simulate':
+      return simulateCommand(config, sub === undefined ? rest : [sub, ...rest]);
+    case 'plan':
+      return planCommand(config, sub, rest);
     default:
       usage(`unknown command: ${command}`);
   }

@@ -232,6 +232,31 @@ describe('automatic intake: a water-level reading over its warning level raises 
   });
 });
 
+describe('replication: a plan copied to a county of another city activates there', () => {
+  it('exports the province flood plan, imports it into county B with a bind report, publishes it and activates it', async () => {
+    const countyB = p.account('operator-b').scope as string;
+    expect(countyB.slice(0, 4)).not.toBe(countyA.slice(0, 4));
+    const flood = ok<Page<{ id: string; code: string }>>(await get('province-admin', '/api/plans?limit=100')).items.find((x) => x.code === 'flood-response') as { id: string };
+    const pkg = await p.call('GET', `/api/plans/${flood.id}/versions/1/export?format=json`, { as: await as('province-admin') });
+    expect(pkg.status).toBe(200);
+    const imported = ok<{ plan: { id: string; code: string }; report: { unbound: string[] } }>(
+      await p.call('POST', `/api/plans/import?regionCode=${countyB}&code=flood-county-b`, { as: await as('province-admin'), body: JSON.parse(pkg.text) }), 201);
+    expect(imported.report.unbound).toEqual([]);
+    for (const action of ['review', 'publish']) ok(await post('province-admin', `/api/plans/${imported.plan.id}/versions/1/transitions`, { action }));
+    const centreB = ok<Region>(await get('sysadmin', `/api/regions/${countyB}`)).centroid as [number, number];
+    const incident = ok<ReportOutcome>(await post('province-admin', '/api/incidents', { typeCode: 'flood', grade: 'III', lon: centreB[0], lat: centreB[1], title: '乙县洪水' }), 201).incident;
+    // the county's own copy applies before the province's plan
+    const preview = ok<ActivationPreview>(await get('province-admin', `/api/incidents/${incident.id}/activation-preview`));
+    expect(preview.plan.code).toBe('flood-county-b');
+    expect(preview.unboundRoles).toEqual([]);
+    const a = ok<ActivationDetail>(await post('province-admin', `/api/incidents/${incident.id}/activations`, { level: 'III' }), 201);
+    expect(a.plan).toMatchObject({ id: imported.plan.id, code: 'flood-county-b' });
+    expect(a.tasks).toHaveLength(5);
+    expect(a.tasks.every((t) => t.organizationName)).toBe(true);
+    ok(await post('province-admin', `/api/activations/${a.id}/stand-down`, { note: '复制推广验证结束' }));
+  });
+});
+
 describe('drills', () => {
   it('an exercise runs the same flow with its activation, orders, tasks and warnings marked', async () => {
     const drill = await report({ title: '防汛演练', exercise: true, lon: centreA[0] + 0.01 });

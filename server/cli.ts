@@ -61,6 +61,15 @@ Configuration comes from the environment (PORT, YZ_DATA_DIR, DATABASE_URL, …):
 
 class UsageError extends Error {}
 
+/** The JSON in a file's text; a usage error naming the file when it is not JSON. */
+function parseJsonFile(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    usage(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
 function usage(message?: string): never {
   throw new UsageError(message ?? '');
 }
@@ -288,11 +297,7 @@ async function planCommand(config: Config, action: string | undefined, rest: str
     // by extension: .json is JSON; anything else is read as YAML, which reads JSON too
     let body: unknown = text;
     if (file.toLowerCase().endsWith('.json')) {
-      try {
-        body = JSON.parse(text);
-      } catch (err) {
-        usage(`${file} is not valid JSON: ${(err as Error).message}`);
-      }
+      body = parseJsonFile(file, text);
     } else {
       try {
         parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
@@ -481,13 +486,7 @@ async function run(argv: string[]): Promise<number> {
         if (sub === 'regions') {
           result = await importRegionsCsv(deps, systemContext(), text, { validFrom: values['valid-from'], onProgress });
         } else {
-          let doc: unknown;
-          try {
-            doc = JSON.parse(text);
-          } catch (err) {
-            usage(`${file} is not valid JSON: ${(err as Error).message}`);
-          }
-          result = await importBoundaries(deps, systemContext(), doc, { onProgress });
+          result = await importBoundaries(deps, systemContext(), parseJsonFile(file, text), { onProgress });
         }
         bar.done(`${result.inserted} added, ${result.updated} updated`);
         return 0;
@@ -545,11 +544,7 @@ async function run(argv: string[]): Promise<number> {
       const text = fs.readFileSync(file, 'utf8');
       let body: unknown = text;
       if (file.toLowerCase().endsWith('.json')) {
-        try {
-          body = JSON.parse(text);
-        } catch (err) {
-          usage(`${file} is not valid JSON: ${(err as Error).message}`);
-        }
+        body = parseJsonFile(file, text);
       } else if (!file.toLowerCase().endsWith('.csv')) usage('the file must be .csv or .json');
       const { publishVersion } = await backflow();
       const { buildDeps } = await main();

@@ -12,6 +12,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { Conflict, Invalid, NotFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { publish } from '../../platform/outbox.ts';
+import { type Periodic, startPeriodic } from '../../platform/periodic.ts';
 import { authorize, check, type ClassificationRules, decide, loadClassificationRules, maskRecord, withDeferredDenials } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion, locateRegionWith } from '../regions/index.ts';
@@ -336,20 +337,6 @@ export async function sweepOverdue(deps: Deps, opts: { now?: Date; limit?: numbe
 }
 
 /** Runs the supervision sweep every `intervalMs` in the background; stop() waits for a sweep in flight. */
-export function startIncidentSupervision(deps: Deps, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    running ??= sweepOverdue(deps)
-      .catch((err: unknown) => opts.onError?.(err))
-      .finally(() => {
-        running = undefined;
-      });
-  }, opts.intervalMs ?? 60_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startIncidentSupervision(deps: Deps, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): Periodic {
+  return startPeriodic(() => sweepOverdue(deps), opts.intervalMs ?? 60_000, opts.onError);
 }

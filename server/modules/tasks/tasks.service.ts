@@ -11,6 +11,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { Conflict, type FieldError, Invalid, NotFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { publish } from '../../platform/outbox.ts';
+import { type Periodic, startPeriodic } from '../../platform/periodic.ts';
 import { authorize, DeferredDenial, denied, withDeferredDenials } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion, locateRegionWith } from '../regions/index.ts';
@@ -346,20 +347,6 @@ export async function sweepOverdueTasks(deps: Deps, opts: { now?: Date; limit?: 
 }
 
 /** Runs the task supervision sweep every `intervalMs` in the background; stop() waits for a sweep in flight. */
-export function startTaskSupervision(deps: Deps, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    running ??= sweepOverdueTasks(deps)
-      .catch((err: unknown) => opts.onError?.(err))
-      .finally(() => {
-        running = undefined;
-      });
-  }, opts.intervalMs ?? 60_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startTaskSupervision(deps: Deps, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): Periodic {
+  return startPeriodic(() => sweepOverdueTasks(deps), opts.intervalMs ?? 60_000, opts.onError);
 }

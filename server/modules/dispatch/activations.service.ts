@@ -237,30 +237,17 @@ export async function activatePlan(deps: Deps, ctx: RequestContext, incidentId: 
 
   const id = newId();
   const inc = p.incident;
-  const detail = await withDeferredDenials(deps, ctx, () => withRetry(deps, async (tx) => {
+  await withDeferredDenials(deps, ctx, () => withRetry(deps, async (tx) => {
     const locked = await incidents.findIncident(tx, incidentId, true);
     if (!locked || !ACTIVATABLE.includes(locked.status)) throw new Conflict(`the incident is ${locked?.status ?? 'gone'}: a plan is activated for an open incident`, 'incident-not-open');
     if (await store.activeActivationOf(tx, incidentId)) throw new Conflict('the incident already has a running activation: stand it down first', 'already-activated');
-    const useId = await recordPlanVersionUse(tx, ctx, deps.config, { planId: p.active.plan.id, version: p.active.version.version, regionCode: inc.region_code, incidentId, level: level.level });
+    // The audit log's chain lock is held from the first audit record to commit, so everything audited comes
+    // last: matching and reservations run before it, and concurrent activations overlap.
+    const useId = newId();
     await store.insertActivation(tx, {
       id, incident_id: incidentId, plan_id: p.active.plan.id, version: p.active.version.version, level: level.level, region_code: inc.region_code,
       binding_region_code: p.bindingRegionCode, exercise: inc.exercise, plan_use_id: useId, note: input.note ?? null, activated_by: ctx.actor.userId, activated_by_name: ctx.actor.username,
     });
-    const now = Date.now();
-    await createTasksIn(tx, ctx, deps.config, level.steps.map((s) => ({
-      key: s.key,
-      title: s.title,
-      description: s.description ?? '',
-      regionCode: inc.region_code,
-      organizationId: p.assignments.get(s.roleKey)?.organizationId as string,
-      priority: GRADE_NUMBER[level.level] <= 2 ? 'urgent' : 'high',
-      deadline: new Date(now + s.deadlineMinutes * 60_000),
-      dependsOnKeys: s.dependsOn,
-      source: { kind: 'activation', ref: id },
-      incidentId,
-      exercise: inc.exercise,
-      location: p.near,
-    })));
     let shortfall = 0;
     let borrowedTotal = 0;
     for (const [position, r] of level.resources.entries()) {
@@ -298,14 +285,30 @@ export async function activatePlan(deps: Deps, ctx: RequestContext, incidentId: 
       action: 'activated', actor_id: ctx.actor.userId, actor_name: ctx.actor.username, from_status: locked.status, to_status: patch.status ?? locked.status,
       note: `${p.active.version.name} (${p.active.plan.code} v${p.active.version.version}) level ${level.level}`, details,
     });
-    await recordAudit(tx, ctx, deps.config.auditHash, { action: 'plan.activated', resourceType: 'incident', resourceId: incidentId, regionCode: inc.region_code, details });
     await publish(tx, { topic: 'incident.activated', aggregateId: incidentId, regionCode: inc.region_code, payload: { id: incidentId, ...details, exercise: inc.exercise } });
-    return presentDetail(ctx, tx, (await store.findActivation(tx, id)) as store.ActivationRecord);
+    const now = Date.now();
+    await createTasksIn(tx, ctx, deps.config, level.steps.map((s) => ({
+      key: s.key,
+      title: s.title,
+      description: s.description ?? '',
+      regionCode: inc.region_code,
+      organizationId: p.assignments.get(s.roleKey)?.organizationId as string,
+      priority: GRADE_NUMBER[level.level] <= 2 ? 'urgent' : 'high',
+      deadline: new Date(now + s.deadlineMinutes * 60_000),
+      dependsOnKeys: s.dependsOn,
+      source: { kind: 'activation', ref: id },
+      incidentId,
+      exercise: inc.exercise,
+      location: p.near,
+    })));
+    await recordPlanVersionUse(tx, ctx, deps.config, { id: useId, planId: p.active.plan.id, version: p.active.version.version, regionCode: inc.region_code, incidentId, level: level.level });
+    await recordAudit(tx, ctx, deps.config.auditHash, { action: 'plan.activated', resourceType: 'incident', resourceId: incidentId, regionCode: inc.region_code, details });
   }).catch((err: unknown) => {
     if (pgCode(err) === '23505') throw new Conflict('the incident already has a running activation: stand it down first', 'already-activated');
     throw err;
   }));
 
+  const detail = await presentDetail(ctx, executor(deps.db), (await store.findActivation(executor(deps.db), id)) as store.ActivationRecord);
   if (!input.issueWarnings || level.notifications.length === 0) return detail;
   const warnings: ActivationDetail['warnings'] = [];
   const warningErrors: ActivationDetail['warningErrors'] = [];

@@ -345,18 +345,19 @@ export async function activePlanVersion(deps: Deps, ctx: RequestContext, q: { ty
 
 /**
  * Records, inside the activation's transaction, that it used `version` of a plan (published, drilled or
- * evaluated), with its audit record and event. Returns the record's id.
+ * evaluated), with its audit record and event; `id` names the record when the caller needs it earlier.
+ * Returns the record's id.
  */
 export async function recordPlanVersionUse(
   tx: Executor,
   ctx: RequestContext,
   config: Pick<Config, 'auditHash'>,
-  input: { planId: string; version: number; regionCode: string; incidentId?: string | null; level?: Grade | null },
+  input: { planId: string; version: number; regionCode: string; incidentId?: string | null; level?: Grade | null; id?: string },
 ): Promise<string> {
   const v = await store.findVersion(tx, input.planId, input.version);
   if (!v) throw new NotFound(`plan ${input.planId} has no version ${input.version}`);
   if (!APPLYING.includes(v.status)) throw new Conflict(`version ${input.version} is ${v.status}: only a published version is activated`, 'version-not-published');
-  const id = newId();
+  const id = input.id ?? newId();
   await store.insertActivationUse(tx, {
     id, plan_id: input.planId, version: input.version, region_code: input.regionCode, incident_id: input.incidentId ?? null, level: input.level ?? null,
     used_by: ctx.actor.userId, used_by_name: ctx.actor.username,

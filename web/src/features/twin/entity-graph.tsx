@@ -10,7 +10,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { Graph } from './twin-api.ts';
 import { attrLabel, shortId, typeColor, typeLabel } from './twin-format.ts';
-import { escapeHtml, useChart, useChartClick } from './use-chart.ts';
+import { escapeHtml, useChart, useChartClick } from '../../lib/use-chart.ts';
 
 echarts.use([GraphChart, LegendComponent, TooltipComponent, CanvasRenderer]);
 

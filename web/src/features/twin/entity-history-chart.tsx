@@ -24,7 +24,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useAsync } from '../../lib/use-async.ts';
 import { twinApi } from './twin-api.ts';
 import { attrLabel, formatMeasure, isoDay } from './twin-format.ts';
-import { escapeHtml, useChart } from './use-chart.ts';
+import { escapeHtml, useChart } from '../../lib/use-chart.ts';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, DataZoomInsideComponent, CanvasRenderer]);
 

@@ -15,7 +15,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { RegionFeatureCollection, RegionFeatureProperties } from '../regions/regions-api.ts';
-import { escapeHtml, useChart, useChartClick } from './use-chart.ts';
+import { escapeHtml, useChart, useChartClick } from '../../lib/use-chart.ts';
 
 echarts.use([MapChart, ScatterChart, CustomChart, GeoComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 

@@ -78,10 +78,15 @@ async function submitModal(page: Page): Promise<void> {
       if ((await error.count()) > 0) return `error: ${await error.first().innerText()}`;
       if ((await dialog.count()) === 0) return 'closed';
       const ok = dialog.locator('.ant-modal-footer .ant-btn-primary');
-      const idle = (await ok.count()) === 1 && !(await ok.getAttribute('class'))?.includes('ant-btn-loading') && (await ok.isEnabled());
-      if (idle && Date.now() - lastClick > 4000) {
-        lastClick = Date.now();
-        await ok.click();
+      // answered at once: a dialog that closes meanwhile must not hold the poll on the locator's own waits
+      try {
+        const idle = (await ok.count()) === 1 && !(await ok.getAttribute('class', { timeout: 200 }))?.includes('ant-btn-loading') && (await ok.isEnabled({ timeout: 200 }));
+        if (idle && Date.now() - lastClick > 4000) {
+          lastClick = Date.now();
+          await ok.click({ timeout: 1000 });
+        }
+      } catch {
+        // gone or busy: the next poll looks again
       }
       return 'open';
     }, { timeout: UI_TIMEOUT })

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The console's pages: where each lives, who may open it, and its place in the menu.
 // Each page is its own chunk (React.lazy), so signing in downloads only the shell.
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, DatabaseOutlined, DeploymentUnitOutlined, FileProtectOutlined, GlobalOutlined, NotificationOutlined, TeamOutlined, WarningOutlined } from '@ant-design/icons';
+import {
+  AimOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, CarryOutOutlined, DatabaseOutlined, DeploymentUnitOutlined, FileProtectOutlined, GlobalOutlined, NotificationOutlined, TeamOutlined,
+  ExperimentOutlined, WarningOutlined,
+} from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
 import type { Permission } from '../lib/domain.ts';
@@ -16,6 +19,7 @@ export const MENU_GROUPS: readonly MenuGroup[] = [
   { key: 'cloud', labelKey: 'nav.cloud' },
   { key: 'data', labelKey: 'nav.data' },
   { key: 'dispatch', labelKey: 'nav.dispatch' },
+  { key: 'collaboration', labelKey: 'nav.collaboration' },
   { key: 'security', labelKey: 'nav.security' },
 ];
 
@@ -70,6 +74,14 @@ export const ROUTES: readonly RouteDef[] = [
     component: lazy(() => import('../features/datasets/datasets-page.tsx')),
   },
   {
+    key: 'dispatch-center',
+    group: 'dispatch',
+    labelKey: 'nav.dispatchCenter',
+    icon: <AimOutlined />,
+    permission: 'incident:read',
+    component: lazy(() => import('../features/dispatch-center/dispatch-center-page.tsx')),
+  },
+  {
     key: 'resources',
     group: 'dispatch',
     labelKey: 'nav.resources',
@@ -100,6 +112,22 @@ export const ROUTES: readonly RouteDef[] = [
     icon: <NotificationOutlined />,
     permission: 'warning:read',
     component: lazy(() => import('../features/warnings/warnings-page.tsx')),
+  },
+  {
+    key: 'simulation',
+    group: 'dispatch',
+    labelKey: 'nav.simulation',
+    icon: <ExperimentOutlined />,
+    permission: 'plan:read',
+    component: lazy(() => import('../features/simulation/simulation-page.tsx')),
+  },
+  {
+    key: 'tasks',
+    group: 'collaboration',
+    labelKey: 'nav.tasks',
+    icon: <CarryOutOutlined />,
+    permission: 'task:read',
+    component: lazy(() => import('../features/tasks/tasks-page.tsx')),
   },
   {
     key: 'audit',

@@ -95,4 +95,7 @@ export type Permission =
   | 'warning:issue'
   | 'plan:read'
   | 'plan:write'
-  | 'plan:publish';
+  | 'plan:publish'
+  | 'task:read'
+  | 'task:execute'
+  | 'task:write';

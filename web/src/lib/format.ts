@@ -37,3 +37,19 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return DASH;
   return iso.slice(0, 10);
 }
+
+/** An ISO timestamp as month, day, hour and minute (for dense lists). */
+export function formatShortDateTime(iso: string | null | undefined, lang: Language): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(lang, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+/** An ISO timestamp as the time of day, to the second. */
+export function formatTime(iso: string | null | undefined, lang: Language): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}

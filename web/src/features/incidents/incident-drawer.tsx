@@ -13,6 +13,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { incidentsApi } from './incidents-api.ts';
 import { GradeTag, StatusTag } from './incident-labels.tsx';
+import { timelineNote, timelineTitle } from './timeline-text.ts';
 
 type Kind = IncidentAction['action'];
 /** The actions each status offers (the server decides; out of turn is a 409). */
@@ -128,8 +129,6 @@ export function IncidentDrawer({ id, onClose, onChanged }: Props) {
   );
 }
 
-const EVENTS = new Set(['reported', 'verify', 'reject', 'respond', 'resolve', 'evaluate', 'close', 'regraded', 'escalated', 'supervised', 'duplicate-linked', 'comment']);
-
 /** The facts, deadlines and timeline of one incident. */
 function Details({ d }: { d: IncidentDetail }) {
   const { t, lang } = useI18n();
@@ -182,14 +181,14 @@ function Details({ d }: { d: IncidentDetail }) {
       <Timeline
         data-testid="incident-timeline"
         items={d.timeline.map((e) => ({
-          color: e.action === 'supervised' || e.action === 'escalated' ? 'red' : e.action === 'reject' ? 'gray' : e.toStatus ? 'blue' : 'green',
+          color: e.action === 'supervised' || e.action === 'escalated' ? 'red' : e.action === 'reject' || e.action === 'stood-down' ? 'gray' : e.toStatus ? 'blue' : 'green',
           children: (
             <Flex vertical data-testid="incident-timeline-entry" data-action={e.action}>
               <span>
-                <Typography.Text strong>{EVENTS.has(e.action) ? t(`incident.event.${e.action}` as MessageKey) : e.action}</Typography.Text>
+                <Typography.Text strong>{timelineTitle(e, t)}</Typography.Text>
                 <Typography.Text type="secondary"> · {e.actor} · {formatDateTime(e.at, lang)}</Typography.Text>
               </span>
-              {e.note && <span>{e.note}</span>}
+              {timelineNote(e, t) && <span>{timelineNote(e, t)}</span>}
             </Flex>
           ),
         }))}

@@ -4,7 +4,7 @@ import type { Warning, WarningCancel, WarningDetail, WarningInput, WarningUpdate
 import { api, type Page } from '../../lib/api.ts';
 
 /** Filters of the warning list. */
-export type WarningFilter = { q?: string; status?: string; regionCode?: string | null; exercise?: 'true' | 'false' };
+export type WarningFilter = { q?: string; status?: string; regionCode?: string | null; exercise?: 'true' | 'false'; incidentId?: string };
 
 export const warningsApi = {
   list: (f: WarningFilter, limit: number, offset: number, signal?: AbortSignal) => api.get<Page<Warning>>('/api/warnings', { ...f, limit, offset }, signal),

@@ -22,7 +22,7 @@ export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TaskPriority = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof TaskPriority>;
 
-export const TASK_SOURCES = ['manual', 'activation'] as const;
+export const TASK_SOURCES = ['manual', 'activation', 'indicator_alert'] as const;
 export const TaskSourceKind = z.enum(TASK_SOURCES);
 export type TaskSourceKind = z.infer<typeof TaskSourceKind>;
 

@@ -10,6 +10,7 @@ import { OutboxDispatcher } from './platform/outbox.ts';
 import { registerSubscriptions } from './modules/twin/index.ts';
 import { registerIncidentIntake, startIncidentSupervision } from './modules/dispatch/index.ts';
 import { startTaskSupervision } from './modules/tasks/index.ts';
+import { startIndicatorSchedule } from './modules/indicators/index.ts';
 
 /** Opens the configured database: PostgreSQL server when DATABASE_URL is set, else embedded in the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -37,12 +38,15 @@ export async function buildPlatform(config: Config, db: Database, opts: { logger
   // 督办: overdue incidents are flagged and escalated by a periodic sweep
   const supervision = startIncidentSupervision(deps, { onError: (err) => app.log.error({ err }, 'incident supervision sweep failed') });
   const taskSupervision = startTaskSupervision(deps, { onError: (err) => app.log.error({ err }, 'task supervision sweep failed') });
+  // 指标: every indicator's recent periods, and earlier ones whose data arrived late, on a schedule
+  const indicatorSchedule = startIndicatorSchedule(deps, { intervalMs: deps.config.indicatorIntervalSeconds * 1000, onError: (err) => app.log.error({ err }, 'indicator computation failed') });
   return {
     app,
     deps,
     async close() {
       await supervision.stop();
       await taskSupervision.stop();
+      await indicatorSchedule.stop();
       await deps.outbox.stop();
       await app.close();
     },

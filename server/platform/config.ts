@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   YZ_CAP_SENDER: z.string().regex(/^[^\s,<&]{1,200}$/, 'no spaces, commas, < or &').optional(),
   YZ_CAP_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   YZ_PUBLIC_URL: z.string().url().optional(),
+  YZ_INDICATOR_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 });
 
 /** Parsed platform configuration. */
@@ -70,6 +71,8 @@ export type Config = {
   capRateLimit: number;
   /** The public base URL (https://host) for links in public feeds; by default taken from the request. */
   publicUrl: string | undefined;
+  /** How often indicators are recomputed (their current and previous period, and late data). */
+  indicatorIntervalSeconds: number;
 };
 
 /** Thrown when the environment holds an invalid option; the message names each one. */
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     capSender: e.YZ_CAP_SENDER ?? `yunzheng@${os.hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost'}`,
     capRateLimit: e.YZ_CAP_RATE_LIMIT,
     publicUrl: e.YZ_PUBLIC_URL?.replace(/\/+$/, ''),
+    indicatorIntervalSeconds: e.YZ_INDICATOR_INTERVAL_SECONDS,
   };
 }
 

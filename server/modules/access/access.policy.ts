@@ -40,6 +40,9 @@ export const ACTIONS = [
   'task:read',
   'task:execute',
   'task:write',
+  'indicator:read',
+  'indicator:report',
+  'indicator:write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -69,21 +72,26 @@ const PLAN_PUBLISH: Action[] = ['plan:read', 'plan:write', 'plan:publish'];
 const TASK_READ: Action[] = ['task:read'];
 const TASK_EXECUTE: Action[] = ['task:read', 'task:execute'];
 const TASK_MANAGE: Action[] = [...TASK_EXECUTE, 'task:write'];
+// Indicators: readers see values, alerts and the cockpit; reporters give the values organizations report;
+// writers define indicators, set targets, compute on demand and handle alerts.
+const INDICATOR_READ: Action[] = ['indicator:read'];
+const INDICATOR_REPORT: Action[] = ['indicator:read', 'indicator:report'];
+const INDICATOR_WRITE: Action[] = [...INDICATOR_REPORT, 'indicator:write'];
 
 /** What each role may do (within its scope). */
 export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
   // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
-  'system-admin': [...EVERYONE, ...TASK_READ, 'task:write', ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  'system-admin': [...EVERYONE, ...INDICATOR_READ, 'indicator:write', ...TASK_READ, 'task:write', ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
   // 安全保密管理员: grants, clearance, lockouts and data classification.
   'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
   // 安全审计员: reads the audit log, nothing else.
   'audit-admin': ['region:read', 'audit:read', 'token:manage'],
-  'region-admin': [...EVERYONE, ...TASK_MANAGE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
-  operator: [...EVERYONE, ...TASK_EXECUTE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...WARNING_READ, ...RESOURCE_WRITE, ...PLAN_READ],
-  dispatcher: [...EVERYONE, ...TASK_MANAGE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH],
-  'task-handler': [...EVERYONE, ...TASK_EXECUTE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
+  'region-admin': [...EVERYONE, ...INDICATOR_WRITE, ...TASK_MANAGE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
+  operator: [...EVERYONE, ...INDICATOR_REPORT, ...TASK_EXECUTE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...WARNING_READ, ...RESOURCE_WRITE, ...PLAN_READ],
+  dispatcher: [...EVERYONE, ...INDICATOR_WRITE, ...TASK_MANAGE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH],
+  'task-handler': [...EVERYONE, ...INDICATOR_REPORT, ...TASK_EXECUTE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
   'social-member': [...EVERYONE, ...TASK_EXECUTE, ...TWIN_READ, 'incident:report', ...RESOURCE_WRITE],
-  viewer: [...EVERYONE, ...TASK_READ, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
+  viewer: [...EVERYONE, ...INDICATOR_READ, ...TASK_READ, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
 };
 
 /** The resource an action applies to: its region and classification, where it has them. */

@@ -32,3 +32,4 @@ export { createIntakeRule, evaluateIntake, listIntakeRules, registerIncidentInta
 export { intakeRoutes } from './intake.routes.ts';
 export { getSimulation, listSimulations, runSimulation } from './simulation.service.ts';
 export { simulationRoutes } from './simulation.routes.ts';
+export { incidentCounts, type IncidentMeasure, incidentMeasureSql, validateIncidentMeasure } from './incidents.measure.ts';

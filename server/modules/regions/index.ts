@@ -35,3 +35,4 @@ export async function insertDemoProvince(tx: Executor, opts: Parameters<typeof g
   }
   return rows.length;
 }
+export { currentRegionsAt, regionMeasureSql, type RollupRegion } from './regions.measure.ts';

@@ -5,3 +5,4 @@ export {
   type TaskSpec, tasksOfSource,
 } from './tasks.service.ts';
 export { taskRoutes } from './tasks.routes.ts';
+export { taskCounts, type TaskMeasure, taskMeasureSql } from './tasks.measure.ts';

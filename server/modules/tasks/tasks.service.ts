@@ -88,7 +88,7 @@ export type TaskSpec = {
   deadline?: Date | null;
   evidenceRequired?: string;
   dependsOnKeys?: readonly string[];
-  source: { kind: 'activation'; ref: string };
+  source: { kind: 'activation' | 'indicator_alert'; ref: string };
   incidentId?: string | null;
   exercise?: boolean;
   location?: [number, number] | null;

@@ -8,3 +8,4 @@ export { type BatchResult, upsertBatch } from './upsert.service.ts';
 export { CORE_CONTEXT } from './ngsi-context.ts';
 export { listTypes, rollup, rollupH3 } from './rollup.service.ts';
 export { type NumericReading, readNumericAttributes } from './entities.store.ts';
+export { type TwinMeasure, twinMeasureSql } from './twin.measure.ts';

@@ -998,6 +998,7 @@ export const en: Messages = {
   'task.kind.service': 'Service',
   'task.source.manual': 'Created by hand',
   'task.source.activation': 'Plan step',
+  'task.source.indicator_alert': 'Indicator alert',
   'task.sourceLabel': 'Source',
   'task.sourceStep': 'Plan step {key}',
   'task.openIncident': 'See the incident in the dispatch center',

@@ -997,6 +997,7 @@ export const zhCN = {
   'task.kind.service': '服务任务',
   'task.source.manual': '手工创建',
   'task.source.activation': '预案步骤',
+  'task.source.indicator_alert': '指标告警',
   'task.sourceLabel': '来源',
   'task.sourceStep': '预案步骤 {key}',
   'task.openIncident': '在调度中心查看事件',

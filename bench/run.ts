@@ -2,6 +2,7 @@
 // `npm run bench <name>`: runs a benchmark with a fixed workload and prints it beside its baseline.
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   dispatch: () => import('./dispatch.bench.ts'),
+  indicators: () => import('./indicators.bench.ts'),
   regions: () => import('./regions.bench.ts'),
   twin: () => import('./twin.bench.ts'),
 };

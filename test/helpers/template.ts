@@ -47,7 +47,7 @@ export async function buildTemplate(): Promise<{ info: TemplateInfo; remove(): P
     db = await openMemoryDatabase();
   }
   await migrate(db);
-  const accounts = await seedDemo(buildDeps(config, db), { villages: TEST_VILLAGES, seed: TEST_SEED, twin: false, resources: false, incidents: false, plans: false, warnings: false });
+  const accounts = await seedDemo(buildDeps(config, db), { villages: TEST_VILLAGES, seed: TEST_SEED, twin: false, resources: false, incidents: false, plans: false, warnings: false, indicators: false });
   fs.writeFileSync(path.join(dir, 'accounts.json'), JSON.stringify(accounts));
   if (db.pglite) {
     const dump = await db.pglite.dumpDataDir('none');

@@ -12,6 +12,7 @@ import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { actorForUsername, createUserAsSystem } from '../identity/index.ts';
 import { seedDemoDatasets } from './demo-datasets.ts';
+import { seedDemoIndicators } from '../indicators/index.ts';
 import { seedDemoTwin } from './demo-twin.ts';
 import { seedDemoActivation, seedDemoIncidents, seedDemoIntakeRules, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
@@ -45,7 +46,7 @@ type Org = { id: string; kind: 'government' | 'social'; name: string; region: st
 /** Seeds the demo province; returns the demo accounts (with their generated passwords). */
 export async function seedDemo(
   deps: Deps,
-  opts: { villages: number; seed: number; twin?: boolean; resources?: boolean; incidents?: boolean; plans?: boolean; warnings?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
+  opts: { villages: number; seed: number; twin?: boolean; resources?: boolean; incidents?: boolean; plans?: boolean; warnings?: boolean; indicators?: boolean; onProgress?: (stage: string, done: number, total: number) => void },
 ): Promise<DemoAccount[]> {
   const ctx = systemContext('seed');
   const rand = rng(opts.seed + 1);
@@ -165,6 +166,13 @@ export async function seedDemo(
     // past public warnings: a flood warning (Alert, Update, Cancel) and a drill
     const n = await seedDemoWarnings(deps, ctx, { floodRegionCode: countyA.code, drillRegionCode: countyB.code });
     opts.onProgress?.('warnings', n, n);
+  }
+  if (opts.indicators !== false) {
+    // 指标: a year of values for every region, targets, and the alerts of the recent months
+    const n = await seedDemoIndicators(deps, ctx, {
+      seed: opts.seed, provinceCode: '990000000000', ownerOrganizationId: org('990000000000', 'big-data'), healthOrganizationId: org('990000000000', 'government-office'),
+    });
+    opts.onProgress?.('indicators', n, n);
   }
   return accounts;
 }

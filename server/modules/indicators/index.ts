@@ -6,3 +6,4 @@ export {
 } from './indicators.service.ts';
 export { cockpit } from './cockpit.service.ts';
 export { indicatorRoutes } from './indicators.routes.ts';
+export { seedDemoIndicators } from './indicators.demo.ts';

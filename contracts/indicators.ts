@@ -45,12 +45,17 @@ export const IndicatorSource = z.discriminatedUnion('kind', [
   }).strict(),
   z.object({
     kind: z.literal('tasks'),
-    /** which tasks due (else created) in the period count */
+    /** which tasks of the period count: all, done, done by their deadline, or past their deadline */
     measure: z.enum(['created', 'done', 'done_on_time', 'overdue']).default('created'),
+    /** what puts a task in a period: its deadline (created, without one), or when it was created */
+    periodBy: z.enum(['due', 'created']).default('due'),
     taskKind: z.enum(['governance', 'service']).optional(),
-    source: z.enum(['manual', 'activation', 'indicator_alert']).optional(),
+    source: z.enum(['manual', 'activation', 'indicator_alert', 'goal']).optional(),
     /** only tasks whose title contains this text */
     titleContains: z.string().trim().min(1).max(100).optional(),
+    /** only tasks decomposed from this policy's goals, or from this goal */
+    policyId: z.string().uuid().optional(),
+    goalId: z.string().uuid().optional(),
   }).strict(),
   z.object({
     kind: z.literal('twin'),

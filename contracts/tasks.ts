@@ -22,7 +22,7 @@ export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TaskPriority = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof TaskPriority>;
 
-export const TASK_SOURCES = ['manual', 'activation', 'indicator_alert'] as const;
+export const TASK_SOURCES = ['manual', 'activation', 'indicator_alert', 'goal'] as const;
 export const TaskSourceKind = z.enum(TASK_SOURCES);
 export type TaskSourceKind = z.infer<typeof TaskSourceKind>;
 
@@ -71,6 +71,8 @@ export const Task = z.object({
   waitingOn: z.array(z.string()),
   source: z.object({ kind: TaskSourceKind, ref: z.string().nullable(), key: z.string().nullable() }),
   incidentId: z.string().nullable(),
+  /** a task decomposed from a policy's goal: the goal, the clause it serves and the policy */
+  trace: z.object({ policyId: z.string(), clauseId: z.string().nullable(), goalId: z.string().nullable() }).nullable(),
   exercise: z.boolean(),
   location: LonLat.nullable(),
   createdByName: z.string(),
@@ -150,6 +152,8 @@ export const TaskQuery = PageQuery.extend({
   mine: Bool.optional(),
   incidentId: z.string().uuid().optional(),
   sourceRef: z.string().max(200).optional(),
+  policyId: z.string().uuid().optional(),
+  goalId: z.string().uuid().optional(),
   overdue: Bool.optional(),
   exercise: Bool.optional(),
   dueBefore: IsoDateTime.optional(),

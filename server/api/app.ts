@@ -20,6 +20,7 @@ import { auditRoutes } from '../modules/audit/index.ts';
 import { datasetRoutes } from '../modules/backflow/index.ts';
 import { taskRoutes } from '../modules/tasks/index.ts';
 import { indicatorRoutes } from '../modules/indicators/index.ts';
+import { policyRoutes } from '../modules/policies/index.ts';
 import { activationRoutes, capRoutes, incidentRoutes, intakeRoutes, simulationRoutes, open311Routes, planRoutes, resourceRoutes, warningRoutes } from '../modules/dispatch/index.ts';
 import { identityRoutes } from '../modules/identity/index.ts';
 import { authenticate, SESSION_COOKIE } from '../modules/identity/identity.routes.ts';
@@ -158,6 +159,7 @@ export async function buildHttp(deps: Deps, opts: { logger?: boolean } = {}): Pr
   simulationRoutes(app, deps);
   taskRoutes(app, deps);
   indicatorRoutes(app, deps);
+  policyRoutes(app, deps);
 
   const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
   if (hasConsole) await app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: true, index: ['index.html'] });

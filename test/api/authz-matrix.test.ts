@@ -807,6 +807,21 @@ const planCases: Case[] = [
     () => ({ method: 'POST', url: `/api/indicator-alerts/${NIL}/actions`, body: { action: 'acknowledge' } }),
     { code: forbiddenCode },
   ),
+  // Policies: indicator readers read them; region and system administrators issue them and set their goals.
+  ...perAccount('GET /api/policies', all(200, { secadmin: 403, auditadmin: 403, 'social-member': 403 }), () => ({ method: 'GET', url: '/api/policies' }), { code: forbiddenCode }),
+  ...perAccount(
+    'POST /api/policies {county A}',
+    all(403, { sysadmin: 201, 'province-admin': 201, 'county-admin': 201 }),
+    (f, who) => ({ method: 'POST', url: '/api/policies', body: { code: `MATRIX-${who}`, title: 'x', issuerOrganizationId: f.orgA, regionCode: f.countyA, issuedOn: '2026-01-01', clauses: [{ number: '1', text: 'x' }] } }),
+    { code: forbiddenCode },
+  ),
+  { name: 'county-admin POST /api/policies {issued by county B} → 403', who: 'county-admin', req: (f) => ({ method: 'POST', url: '/api/policies', body: { code: 'MATRIX-B', title: 'x', issuerOrganizationId: f.orgB, regionCode: f.countyB, issuedOn: '2026-01-01', clauses: [{ number: '1', text: 'x' }] } }), status: 403, code: 'forbidden' },
+  ...perAccount(
+    'POST /api/goals/{none}/decompose',
+    all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404 }),
+    () => ({ method: 'POST', url: `/api/goals/${NIL}/decompose`, body: { title: 't', departmentType: 'health', deadline: '2099-01-01T00:00:00Z' } }),
+    { code: forbiddenCode },
+  ),
   // Authorization comes before the plan is looked up: only those who may publish get to the 404.
   ...perAccount('POST /api/plans/{no such id}/versions/1/transitions {publish}', all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }), () => ({
     method: 'POST', url: `/api/plans/${NIL}/versions/1/transitions`, body: { action: 'publish' },
@@ -1032,6 +1047,15 @@ const PROTECTED: Record<string, Req> = {
   'get /api/indicator-alerts/{id}': { method: 'GET', url: `/api/indicator-alerts/${NIL}` },
   'post /api/indicator-alerts/{id}/actions': { method: 'POST', url: `/api/indicator-alerts/${NIL}/actions`, body: { action: 'acknowledge' } },
   'get /api/cockpit': { method: 'GET', url: '/api/cockpit' },
+  'get /api/policies': { method: 'GET', url: '/api/policies' },
+  'post /api/policies': { method: 'POST', url: '/api/policies', body: { code: 'x' } },
+  'get /api/policies/{code}': { method: 'GET', url: '/api/policies/X-1' },
+  'patch /api/policies/{code}': { method: 'PATCH', url: '/api/policies/X-1', body: { status: 'expired' } },
+  'get /api/policies/{code}/goals': { method: 'GET', url: '/api/policies/X-1/goals' },
+  'post /api/policies/{code}/goals': { method: 'POST', url: '/api/policies/X-1/goals', body: {} },
+  'get /api/policies/{code}/linkage': { method: 'GET', url: '/api/policies/X-1/linkage' },
+  'post /api/goals/{id}/decompose': { method: 'POST', url: `/api/goals/${NIL}/decompose`, body: {} },
+  'get /api/linkage': { method: 'GET', url: `/api/linkage?task=${NIL}` },
   'get /api/resources/{id}': { method: 'GET', url: `/api/resources/${NIL}` },
   'patch /api/resources/{id}': { method: 'PATCH', url: `/api/resources/${NIL}`, body: { name: 'x' } },
   'post /api/resources/{id}/status': { method: 'POST', url: `/api/resources/${NIL}/status`, body: { status: 'unavailable' } },

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Random bodies at the write endpoints of indicators: every answer is a 2xx or a 4xx problem+json, never
+// Random bodies at the write endpoints of indicators and policies: every answer is a 2xx or a 4xx problem+json, never
 // a 5xx, and what a refused write would have touched is unchanged.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ const NIL = '00000000-0000-4000-8000-000000000000';
 
 let p: TestPlatform;
 let alertId = NIL;
+let goalId = NIL;
 
 beforeAll(async () => {
   p = await createTestPlatform();
@@ -28,13 +29,23 @@ beforeAll(async () => {
     as: admin, body: { code: 'fuzz.regions', name: '模糊测试告警', ownerOrganizationId: owner, numerator: { kind: 'tasks' }, direction: 'higher_better', alarm: 1, alertLevels: ['province'] },
   }), 201);
   ok(await p.call('POST', '/api/indicators/fuzz.regions/compute', { as: admin, body: {} }));
+  ok(await p.call('POST', '/api/policies', {
+    as: admin, body: { code: 'FUZZ-1', title: '模糊测试政策', issuerOrganizationId: owner, regionCode: province, issuedOn: '2026-01-01', clauses: [{ number: '一', text: '条款' }] },
+  }), 201);
+  goalId = ok<{ id: string }>(await p.call('POST', '/api/policies/FUZZ-1/goals', {
+    as: admin, body: { clause: '一', indicator: 'fuzz.regions', regionCode: province, period: '2026-01', target: 1, title: '目标' },
+  }), 201).id;
   alertId = (ok<Page<IndicatorAlert>>(await p.call('GET', '/api/indicator-alerts?indicator=fuzz.regions', { as: admin })).items[0] as IndicatorAlert).id;
 });
 afterAll(async () => {
   await p?.stop();
 });
 
-const ENDPOINTS: { name: string; method: 'POST' | 'PUT'; url: () => string }[] = [
+const ENDPOINTS: { name: string; method: 'POST' | 'PUT' | 'PATCH'; url: () => string }[] = [
+  { name: 'POST /api/policies', method: 'POST', url: () => '/api/policies' },
+  { name: 'PATCH /api/policies/{code}', method: 'PATCH', url: () => '/api/policies/FUZZ-1' },
+  { name: 'POST /api/policies/{code}/goals', method: 'POST', url: () => '/api/policies/FUZZ-1/goals' },
+  { name: 'POST /api/goals/{id}/decompose', method: 'POST', url: () => `/api/goals/${goalId}/decompose` },
   { name: 'POST /api/indicators', method: 'POST', url: () => '/api/indicators' },
   { name: 'PUT /api/indicators/{code}', method: 'PUT', url: () => '/api/indicators/fuzz.reported' },
   { name: 'POST /api/indicators/{code}/compute', method: 'POST', url: () => '/api/indicators/fuzz.reported/compute' },
@@ -44,8 +55,9 @@ const ENDPOINTS: { name: string; method: 'POST' | 'PUT'; url: () => string }[] =
 ];
 
 const FIELDS = ['code', 'name', 'unit', 'ownerOrganizationId', 'numerator', 'denominator', 'factor', 'period', 'aggregation', 'direction', 'warn', 'alarm', 'alertLevels',
-  'analysisPlan', 'key', 'status', 'from', 'to', 'alerts', 'items', 'action', 'note'];
-const VALUES = ['fuzz.reported', 'month', 'W01', '2026-02', '2026-13', 'recompute', 'sum', 'higher_better', 'acknowledge', 'close', '990000000000', -1, 0, 1e308, null, [], {}];
+  'analysisPlan', 'key', 'status', 'from', 'to', 'alerts', 'items', 'action', 'note', 'title', 'issuerOrganizationId', 'regionCode', 'issuedOn', 'clauses',
+  'clause', 'indicator', 'target', 'departmentType', 'levels', 'deadline'];
+const VALUES = ['fuzz.reported', '一', 'health', 'township', ['county', 'township'], '2099-01-01T00:00:00Z', 'in_force', 'month', 'W01', '2026-02', '2026-13', 'recompute', 'sum', 'higher_better', 'acknowledge', 'close', '990000000000', -1, 0, 1e308, null, [], {}];
 const source = fc.record({ kind: fc.constantFrom('incidents', 'tasks', 'twin', 'population', 'regions', 'reported', 'x'), level: fc.constantFrom('village', 'county', 'grid'), type: fc.constantFrom('flood', 'nope') }, { requiredKeys: ['kind'] });
 const item = fc.record({ regionCode: fc.constantFrom('990000000000', '990101001001', 'x'), period: fc.constantFrom('2026-02', '2026-13', ''), value: fc.oneof(fc.double(), fc.constant(null)), target: fc.oneof(fc.double(), fc.constant(null)), component: fc.constantFrom('numerator', 'denominator', 'x') });
 const body = fc.oneof(

@@ -43,6 +43,8 @@ export const ACTIONS = [
   'indicator:read',
   'indicator:report',
   'indicator:write',
+  'policy:read',
+  'policy:write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -77,21 +79,25 @@ const TASK_MANAGE: Action[] = [...TASK_EXECUTE, 'task:write'];
 const INDICATOR_READ: Action[] = ['indicator:read'];
 const INDICATOR_REPORT: Action[] = ['indicator:read', 'indicator:report'];
 const INDICATOR_WRITE: Action[] = [...INDICATOR_REPORT, 'indicator:write'];
+// Policies: indicator readers read them and their five linkages; region administrators issue them, set
+// their goals and decompose goals into tasks.
+const POLICY_READ: Action[] = ['policy:read'];
+const POLICY_WRITE: Action[] = ['policy:read', 'policy:write'];
 
 /** What each role may do (within its scope). */
 export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
   // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
-  'system-admin': [...EVERYONE, ...INDICATOR_READ, 'indicator:write', ...TASK_READ, 'task:write', ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  'system-admin': [...EVERYONE, ...POLICY_WRITE, ...INDICATOR_READ, 'indicator:write', ...TASK_READ, 'task:write', ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
   // 安全保密管理员: grants, clearance, lockouts and data classification.
   'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
   // 安全审计员: reads the audit log, nothing else.
   'audit-admin': ['region:read', 'audit:read', 'token:manage'],
-  'region-admin': [...EVERYONE, ...INDICATOR_WRITE, ...TASK_MANAGE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
-  operator: [...EVERYONE, ...INDICATOR_REPORT, ...TASK_EXECUTE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...WARNING_READ, ...RESOURCE_WRITE, ...PLAN_READ],
-  dispatcher: [...EVERYONE, ...INDICATOR_WRITE, ...TASK_MANAGE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH],
-  'task-handler': [...EVERYONE, ...INDICATOR_REPORT, ...TASK_EXECUTE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
+  'region-admin': [...EVERYONE, ...POLICY_WRITE, ...INDICATOR_WRITE, ...TASK_MANAGE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH, 'region:write', 'org:write', 'user:read', 'user:write', 'classification:read'],
+  operator: [...EVERYONE, ...POLICY_READ, ...INDICATOR_REPORT, ...TASK_EXECUTE, ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_REPORT, ...WARNING_READ, ...RESOURCE_WRITE, ...PLAN_READ],
+  dispatcher: [...EVERYONE, ...POLICY_READ, ...INDICATOR_WRITE, ...TASK_MANAGE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_DISPATCH, ...PLAN_PUBLISH],
+  'task-handler': [...EVERYONE, ...POLICY_READ, ...INDICATOR_REPORT, ...TASK_EXECUTE, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
   'social-member': [...EVERYONE, ...TASK_EXECUTE, ...TWIN_READ, 'incident:report', ...RESOURCE_WRITE],
-  viewer: [...EVERYONE, ...INDICATOR_READ, ...TASK_READ, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
+  viewer: [...EVERYONE, ...POLICY_READ, ...INDICATOR_READ, ...TASK_READ, ...TWIN_READ, ...DATASET_READ, ...INCIDENT_READ, ...WARNING_READ, ...RESOURCE_READ, ...PLAN_READ],
 };
 
 /** The resource an action applies to: its region and classification, where it has them. */

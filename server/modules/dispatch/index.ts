@@ -33,3 +33,4 @@ export { intakeRoutes } from './intake.routes.ts';
 export { getSimulation, listSimulations, runSimulation } from './simulation.service.ts';
 export { simulationRoutes } from './simulation.routes.ts';
 export { incidentCounts, type IncidentMeasure, incidentMeasureSql, validateIncidentMeasure } from './incidents.measure.ts';
+export { type ResourceCount, resourceCountsOf } from './resources.stats.ts';

@@ -7,3 +7,4 @@ export {
 export { cockpit } from './cockpit.service.ts';
 export { indicatorRoutes } from './indicators.routes.ts';
 export { seedDemoIndicators } from './indicators.demo.ts';
+export { goalIndicator, goalValues, setGoalTargetsIn } from './goals.support.ts';

@@ -56,7 +56,7 @@ function definitions(owner: string, health: string): IndicatorInput[] {
     {
       ...base, code: 'task.on-time-share', name: '任务按时完成率', nameEn: 'Tasks done on time', unit: '%', ownerOrganizationId: owner,
       description: '当月到期的任务中按时完成的比例。',
-      numerator: { kind: 'tasks', measure: 'done_on_time' }, denominator: { kind: 'tasks', measure: 'created' }, factor: 100,
+      numerator: { kind: 'tasks', measure: 'done_on_time', periodBy: 'due' }, denominator: { kind: 'tasks', measure: 'created', periodBy: 'due' }, factor: 100,
     },
   ];
 }

@@ -42,6 +42,7 @@ export function presentTask(r: store.TaskRecord): Task {
     waitingOn: r.waiting_on,
     source: { kind: r.source_kind, ref: r.source_ref, key: r.source_key },
     incidentId: r.incident_id,
+    trace: r.policy_id ? { policyId: r.policy_id, clauseId: r.clause_id, goalId: r.goal_id } : null,
     exercise: r.exercise,
     location: r.lon === null || r.lat === null ? null : [r.lon, r.lat],
     createdByName: r.created_by_name,
@@ -88,7 +89,11 @@ export type TaskSpec = {
   deadline?: Date | null;
   evidenceRequired?: string;
   dependsOnKeys?: readonly string[];
-  source: { kind: 'activation' | 'indicator_alert'; ref: string };
+  /** the task in the same batch this one is a subtask of */
+  parentKey?: string;
+  source: { kind: 'activation' | 'indicator_alert' | 'goal'; ref: string };
+  /** the policy, clause and goal a decomposed task serves */
+  trace?: { policyId: string; clauseId: string | null; goalId: string | null };
   incidentId?: string | null;
   exercise?: boolean;
   location?: [number, number] | null;
@@ -111,12 +116,15 @@ export async function createTasksIn(tx: Executor, ctx: RequestContext, config: P
     priority: s.priority ?? 'high',
     deadline: s.deadline ?? null,
     evidence_required: s.evidenceRequired ?? '',
-    parent_id: null,
+    parent_id: s.parentKey !== undefined ? (ids.get(s.parentKey) ?? null) : null,
     depends_on: (s.dependsOnKeys ?? []).map((k) => ids.get(k)).filter((v): v is string => v !== undefined),
     source_kind: s.source.kind,
     source_ref: s.source.ref,
     source_key: s.key,
     incident_id: s.incidentId ?? null,
+    policy_id: s.trace?.policyId ?? null,
+    clause_id: s.trace?.clauseId ?? null,
+    goal_id: s.trace?.goalId ?? null,
     exercise: s.exercise ?? false,
     lon: s.location?.[0] ?? null,
     lat: s.location?.[1] ?? null,
@@ -212,13 +220,19 @@ export async function listTasks(deps: Deps, ctx: RequestContext, q: TaskQuery) {
       alsoUserId: ctx.actor.userId,
       statuses, kind: q.kind, regionPrefix: q.regionCode ? scopePrefixOf(q.regionCode) : undefined, organizationId: q.organizationId,
       mine: q.mine && ctx.actor.userId ? { userId: ctx.actor.userId, organizationId: ctx.actor.organizationId } : undefined,
-      incidentId: q.incidentId, sourceRef: q.sourceRef, overdue: q.overdue, exercise: q.exercise, dueBefore: q.dueBefore, q: q.q,
+      incidentId: q.incidentId, sourceRef: q.sourceRef, policyId: q.policyId, goalId: q.goalId, overdue: q.overdue, exercise: q.exercise, dueBefore: q.dueBefore, q: q.q,
     },
     q.sort,
     q.limit,
     q.offset,
   );
   return { items: rows.map(presentTask), total, limit: q.limit, offset: q.offset };
+}
+
+/** Tasks decomposed from a policy's goals (no scope check: the caller decides), most urgent first. */
+export async function tasksOfPolicy(db: Executor, policyId: string, limit: number): Promise<Task[]> {
+  const { rows } = await store.listTasks(db, { scopePrefix: '', policyId }, 'deadline', limit, 0);
+  return rows.map(presentTask);
 }
 
 /** Tasks of a source (e.g. one activation), for the module that created them. */

@@ -27,6 +27,9 @@ export type TaskRecord = {
   source_ref: string | null;
   source_key: string | null;
   incident_id: string | null;
+  policy_id: string | null;
+  clause_id: string | null;
+  goal_id: string | null;
   exercise: boolean;
   lon: number | null;
   lat: number | null;
@@ -80,6 +83,8 @@ export type TaskFilter = {
   mine?: { userId: string; organizationId: string | null };
   incidentId?: string;
   sourceRef?: string;
+  policyId?: string;
+  goalId?: string;
   parentId?: string;
   overdue?: boolean;
   exercise?: boolean;
@@ -116,6 +121,8 @@ export async function listTasks(db: Executor, f: TaskFilter, sort: string, limit
   }
   if (f.incidentId) add((n) => `t.incident_id = ${n}`, f.incidentId);
   if (f.sourceRef) add((n) => `t.source_ref = ${n}`, f.sourceRef);
+  if (f.policyId) add((n) => `t.policy_id = ${n}`, f.policyId);
+  if (f.goalId) add((n) => `t.goal_id = ${n}`, f.goalId);
   if (f.parentId) add((n) => `t.parent_id = ${n}`, f.parentId);
   if (f.overdue !== undefined) clauses.push(f.overdue ? OVERDUE : `NOT ${OVERDUE}`);
   if (f.exercise !== undefined) add((n) => `t.exercise = ${n}`, f.exercise);
@@ -148,6 +155,9 @@ export type NewTask = {
   source_ref: string | null;
   source_key: string | null;
   incident_id: string | null;
+  policy_id?: string | null;
+  clause_id?: string | null;
+  goal_id?: string | null;
   exercise: boolean;
   lon: number | null;
   lat: number | null;
@@ -157,7 +167,7 @@ export type NewTask = {
 
 const NEW_COLUMNS = [
   'id', 'kind', 'title', 'description', 'region_code', 'organization_id', 'responsible_user_id', 'priority', 'deadline', 'evidence_required', 'parent_id',
-  'depends_on', 'source_kind', 'source_ref', 'source_key', 'incident_id', 'exercise', 'lon', 'lat', 'created_by', 'created_by_name',
+  'depends_on', 'source_kind', 'source_ref', 'source_key', 'incident_id', 'policy_id', 'clause_id', 'goal_id', 'exercise', 'lon', 'lat', 'created_by', 'created_by_name',
 ] as const satisfies readonly (keyof NewTask)[];
 
 /** Inserts tasks in one statement. */
@@ -166,7 +176,7 @@ export async function insertTasks(db: Executor, tasks: readonly NewTask[]): Prom
   const values: unknown[] = [];
   const rows = tasks.map((t) => {
     const cells = NEW_COLUMNS.map((c) => {
-      values.push(t[c]);
+      values.push(t[c] ?? null);
       return c === 'depends_on' ? `$${values.length}::uuid[]` : `$${values.length}`;
     });
     return `(${cells.join(', ')})`;

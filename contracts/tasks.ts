@@ -31,7 +31,9 @@ const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(9
 
 export const TaskEvidence = z.object({
   id: z.string(),
-  kind: z.enum(['text', 'link']),
+  kind: z.enum(['text', 'link', 'file']),
+  /** a file's name, media type and size (download it from /api/tasks/{id}/evidence/{evidenceId}/file) */
+  file: z.object({ name: z.string(), mediaType: z.string(), size: z.number().int() }).nullable(),
   content: z.string(),
   addedByName: z.string(),
   addedAt: z.string(),
@@ -73,6 +75,21 @@ export const Task = z.object({
   incidentId: z.string().nullable(),
   /** a task decomposed from a policy's goal: the goal, the clause it serves and the policy */
   trace: z.object({ policyId: z.string(), clauseId: z.string().nullable(), goalId: z.string().nullable() }).nullable(),
+  /** a service task's standard, offer, award and payment */
+  service: z
+    .object({
+      standard: z.object({ deliverables: z.array(z.string()), acceptanceCriteria: z.array(z.string()), indicators: z.array(z.string()) }),
+      budget: z.number(),
+      qualifications: z.array(z.string()),
+      bidDeadline: z.string(),
+      publisherOrganizationId: z.string(),
+      offerStatus: z.enum(['open', 'awarded', 'withdrawn']),
+      awardedAmount: z.number().nullable(),
+      paymentStatus: z.enum(['unpaid', 'paid']).nullable(),
+      paidAmount: z.number().nullable(),
+      paidAt: z.string().nullable(),
+    })
+    .nullable(),
   exercise: z.boolean(),
   location: LonLat.nullable(),
   createdByName: z.string(),
@@ -119,7 +136,7 @@ export const TaskInput = z
   .refine((t) => t.regionCode !== undefined || t.location !== undefined, { message: 'give regionCode or location', path: ['regionCode'] });
 export type TaskInput = z.infer<typeof TaskInput>;
 
-export const TASK_ACTIONS = ['accept', 'start', 'submit', 'approve', 'return', 'reassign', 'delegate', 'cancel', 'comment'] as const;
+export const TASK_ACTIONS = ['accept', 'start', 'submit', 'approve', 'return', 'reassign', 'delegate', 'cancel', 'comment', 'pay'] as const;
 export const TaskActionName = z.enum(TASK_ACTIONS);
 export type TaskActionName = z.infer<typeof TaskActionName>;
 
@@ -130,12 +147,19 @@ export const TaskAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept'), note: Note.optional() }).strict(),
   z.object({ action: z.literal('start'), note: Note.optional() }).strict(),
   z.object({ action: z.literal('submit'), note: Note.optional(), evidence: z.array(EvidenceItem).max(20).default([]) }).strict(),
-  z.object({ action: z.literal('approve'), note: Note.optional() }).strict(),
+  z.object({
+    action: z.literal('approve'),
+    note: Note.optional(),
+    /** a service task is accepted against its standard: every acceptance criterion, each met */
+    criteria: z.array(z.object({ criterion: Text(300), met: z.boolean(), note: z.string().trim().max(1000).optional() }).strict()).max(50).optional(),
+  }).strict(),
   z.object({ action: z.literal('return'), note: Note }).strict(),
   z.object({ action: z.literal('reassign'), organizationId: z.string().uuid(), responsibleUserId: z.string().uuid().optional(), note: Note.optional() }).strict(),
   z.object({ action: z.literal('delegate'), responsibleUserId: z.string().uuid(), note: Note.optional() }).strict(),
   z.object({ action: z.literal('cancel'), note: Note }).strict(),
   z.object({ action: z.literal('comment'), note: Note }).strict(),
+  /** a service task accepted and done is paid (at most the awarded amount) */
+  z.object({ action: z.literal('pay'), amount: z.number().positive().max(1e10), note: Note.optional() }).strict(),
 ]);
 export type TaskAction = z.infer<typeof TaskAction>;
 
@@ -161,3 +185,62 @@ export const TaskQuery = PageQuery.extend({
   sort: z.enum(TASK_SORTS).default('deadline'),
 });
 export type TaskQuery = z.infer<typeof TaskQuery>;
+
+/** What a service task delivers and how delivery is accepted (服务标准). */
+export const ServiceStandard = z
+  .object({
+    deliverables: z.array(Text(300)).min(1).max(30),
+    acceptanceCriteria: z.array(Text(300)).min(1).max(30),
+    /** codes of indicators the service moves */
+    indicators: z.array(z.string().max(64)).max(10).default([]),
+  })
+  .strict();
+
+/** A service task published to qualified social organizations. */
+export const ServiceTaskInput = z
+  .object({
+    title: Text(200),
+    description: z.string().trim().max(4000).default(''),
+    regionCode: RegionCode,
+    standard: ServiceStandard,
+    budget: z.number().positive().max(1e10),
+    /** qualifications a bidder must hold (all of them) */
+    qualifications: z.array(Text(100)).max(10).default([]),
+    bidDeadline: IsoDateTime,
+    deadline: IsoDateTime,
+    evidenceRequired: z.string().trim().max(1000).default(''),
+    /** the publishing department (default: yours) */
+    publisherOrganizationId: z.string().uuid().optional(),
+  })
+  .strict();
+export type ServiceTaskInput = z.infer<typeof ServiceTaskInput>;
+
+export const MarketQuery = PageQuery.extend({
+  offer: z.enum(['open', 'awarded', 'all']).default('open'),
+  q: z.string().trim().max(100).optional(),
+}).strict();
+export type MarketQuery = z.infer<typeof MarketQuery>;
+
+/** A service task on the market, with the caller's own bid (social organizations) or the number of bids. */
+export const MarketItem = Task.extend({ bidCount: z.number().int(), myBid: z.object({ id: z.string(), amount: z.number(), status: z.string() }).nullable() });
+export type MarketItem = z.infer<typeof MarketItem>;
+
+export const BidInput = z.object({ amount: z.number().positive().max(1e10), proposal: Text(4000) }).strict();
+export type BidInput = z.infer<typeof BidInput>;
+
+export const Bid = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  organizationId: z.string(),
+  organizationName: z.string(),
+  qualifications: z.array(z.string()),
+  amount: z.number(),
+  proposal: z.string(),
+  status: z.enum(['submitted', 'awarded', 'rejected', 'withdrawn']),
+  submittedByName: z.string(),
+  submittedAt: z.string(),
+});
+export type Bid = z.infer<typeof Bid>;
+
+export const AwardInput = z.object({ bidId: z.string().uuid(), note: z.string().trim().max(2000).optional() }).strict();
+export type AwardInput = z.infer<typeof AwardInput>;

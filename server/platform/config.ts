@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   YZ_CAP_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   YZ_PUBLIC_URL: z.string().url().optional(),
   YZ_INDICATOR_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  YZ_TASK_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
 });
 
 /** Parsed platform configuration. */
@@ -73,6 +74,8 @@ export type Config = {
   publicUrl: string | undefined;
   /** How often indicators are recomputed (their current and previous period, and late data). */
   indicatorIntervalSeconds: number;
+  /** How long before its deadline an open task is reminded of (once). */
+  taskReminderHours: number;
 };
 
 /** Thrown when the environment holds an invalid option; the message names each one. */
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     capRateLimit: e.YZ_CAP_RATE_LIMIT,
     publicUrl: e.YZ_PUBLIC_URL?.replace(/\/+$/, ''),
     indicatorIntervalSeconds: e.YZ_INDICATOR_INTERVAL_SECONDS,
+    taskReminderHours: e.YZ_TASK_REMINDER_HOURS,
   };
 }
 

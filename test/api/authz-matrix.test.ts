@@ -822,6 +822,14 @@ const planCases: Case[] = [
     () => ({ method: 'POST', url: `/api/goals/${NIL}/decompose`, body: { title: 't', departmentType: 'health', deadline: '2099-01-01T00:00:00Z' } }),
     { code: forbiddenCode },
   ),
+  // Service tasks: task managers publish and award; everyone with tasks reads the market.
+  ...perAccount('GET /api/service-tasks', all(200, { secadmin: 403, auditadmin: 403 }), () => ({ method: 'GET', url: '/api/service-tasks' }), { code: forbiddenCode }),
+  ...perAccount(
+    'POST /api/service-tasks/{none}/award',
+    all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }),
+    () => ({ method: 'POST', url: `/api/service-tasks/${NIL}/award`, body: { bidId: NIL } }),
+    { code: forbiddenCode },
+  ),
   // Authorization comes before the plan is looked up: only those who may publish get to the 404.
   ...perAccount('POST /api/plans/{no such id}/versions/1/transitions {publish}', all(403, { sysadmin: 404, 'province-admin': 404, 'county-admin': 404, dispatcher: 404 }), () => ({
     method: 'POST', url: `/api/plans/${NIL}/versions/1/transitions`, body: { action: 'publish' },
@@ -1056,6 +1064,13 @@ const PROTECTED: Record<string, Req> = {
   'get /api/policies/{code}/linkage': { method: 'GET', url: '/api/policies/X-1/linkage' },
   'post /api/goals/{id}/decompose': { method: 'POST', url: `/api/goals/${NIL}/decompose`, body: {} },
   'get /api/linkage': { method: 'GET', url: `/api/linkage?task=${NIL}` },
+  'post /api/service-tasks': { method: 'POST', url: '/api/service-tasks', body: {} },
+  'get /api/service-tasks': { method: 'GET', url: '/api/service-tasks' },
+  'post /api/service-tasks/{id}/bids': { method: 'POST', url: `/api/service-tasks/${NIL}/bids`, body: { amount: 1, proposal: 'x' } },
+  'get /api/service-tasks/{id}/bids': { method: 'GET', url: `/api/service-tasks/${NIL}/bids` },
+  'post /api/service-tasks/{id}/award': { method: 'POST', url: `/api/service-tasks/${NIL}/award`, body: { bidId: NIL } },
+  'post /api/tasks/{id}/evidence': { method: 'POST', url: `/api/tasks/${NIL}/evidence?name=x.txt`, body: 'x', headers: { 'content-type': 'text/plain' } },
+  'get /api/tasks/{id}/evidence/{evidenceId}/file': { method: 'GET', url: `/api/tasks/${NIL}/evidence/${NIL}/file` },
   'get /api/resources/{id}': { method: 'GET', url: `/api/resources/${NIL}` },
   'patch /api/resources/{id}': { method: 'PATCH', url: `/api/resources/${NIL}`, body: { name: 'x' } },
   'post /api/resources/{id}/status': { method: 'POST', url: `/api/resources/${NIL}/status`, body: { status: 'unavailable' } },

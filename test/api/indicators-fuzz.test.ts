@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Random bodies at the write endpoints of indicators and policies: every answer is a 2xx or a 4xx problem+json, never
+// Random bodies at the write endpoints of indicators, policies and service tasks: every answer is a 2xx or a 4xx problem+json, never
 // a 5xx, and what a refused write would have touched is unchanged.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,8 @@ const ENDPOINTS: { name: string; method: 'POST' | 'PUT' | 'PATCH'; url: () => st
   { name: 'PATCH /api/policies/{code}', method: 'PATCH', url: () => '/api/policies/FUZZ-1' },
   { name: 'POST /api/policies/{code}/goals', method: 'POST', url: () => '/api/policies/FUZZ-1/goals' },
   { name: 'POST /api/goals/{id}/decompose', method: 'POST', url: () => `/api/goals/${goalId}/decompose` },
+  { name: 'POST /api/service-tasks', method: 'POST', url: () => '/api/service-tasks' },
+  { name: 'POST /api/service-tasks/{id}/award', method: 'POST', url: () => `/api/service-tasks/${NIL}/award` },
   { name: 'POST /api/indicators', method: 'POST', url: () => '/api/indicators' },
   { name: 'PUT /api/indicators/{code}', method: 'PUT', url: () => '/api/indicators/fuzz.reported' },
   { name: 'POST /api/indicators/{code}/compute', method: 'POST', url: () => '/api/indicators/fuzz.reported/compute' },
@@ -56,7 +58,7 @@ const ENDPOINTS: { name: string; method: 'POST' | 'PUT' | 'PATCH'; url: () => st
 
 const FIELDS = ['code', 'name', 'unit', 'ownerOrganizationId', 'numerator', 'denominator', 'factor', 'period', 'aggregation', 'direction', 'warn', 'alarm', 'alertLevels',
   'analysisPlan', 'key', 'status', 'from', 'to', 'alerts', 'items', 'action', 'note', 'title', 'issuerOrganizationId', 'regionCode', 'issuedOn', 'clauses',
-  'clause', 'indicator', 'target', 'departmentType', 'levels', 'deadline'];
+  'clause', 'indicator', 'target', 'departmentType', 'levels', 'deadline', 'standard', 'budget', 'qualifications', 'bidDeadline', 'bidId', 'amount'];
 const VALUES = ['fuzz.reported', '一', 'health', 'township', ['county', 'township'], '2099-01-01T00:00:00Z', 'in_force', 'month', 'W01', '2026-02', '2026-13', 'recompute', 'sum', 'higher_better', 'acknowledge', 'close', '990000000000', -1, 0, 1e308, null, [], {}];
 const source = fc.record({ kind: fc.constantFrom('incidents', 'tasks', 'twin', 'population', 'regions', 'reported', 'x'), level: fc.constantFrom('village', 'county', 'grid'), type: fc.constantFrom('flood', 'nope') }, { requiredKeys: ['kind'] });
 const item = fc.record({ regionCode: fc.constantFrom('990000000000', '990101001001', 'x'), period: fc.constantFrom('2026-02', '2026-13', ''), value: fc.oneof(fc.double(), fc.constant(null)), target: fc.oneof(fc.double(), fc.constant(null)), component: fc.constantFrom('numerator', 'denominator', 'x') });

@@ -20,9 +20,26 @@ export const TASK_TRANSITIONS: Record<TaskActionName, Transition> = {
   delegate: { from: ['assigned', 'accepted', 'in_progress', 'returned'], to: 'unchanged', by: 'executor' },
   cancel: { from: OPEN, to: 'cancelled', by: 'manager' },
   comment: { from: [...OPEN, 'done', 'cancelled'], to: 'unchanged', by: 'reader' },
+  pay: { from: ['done'], to: 'unchanged', by: 'manager' },
 };
 
-export type TaskSubject = { region_code: string; organization_id: string; organization_region_code: string; responsible_user_id: string | null };
+export type TaskSubject = {
+  region_code: string;
+  organization_id: string;
+  organization_region_code: string;
+  responsible_user_id: string | null;
+  kind?: 'governance' | 'service';
+  offer_status?: 'open' | 'awarded' | 'withdrawn' | null;
+  payment_status?: 'unpaid' | 'paid' | null;
+};
+
+/** Why an action does not apply to a task beyond its status (a service task on offer, paying what is not payable), or null. */
+export function blockedAction(t: TaskSubject, action: TaskActionName): string | null {
+  if (t.offer_status === 'open' && ['accept', 'start', 'submit', 'delegate'].includes(action)) return 'the service task is still on offer: award it first';
+  if (action === 'pay' && (t.kind !== 'service' || t.offer_status !== 'awarded')) return 'only an awarded service task is paid';
+  if (action === 'pay' && t.payment_status === 'paid') return 'the service task is paid';
+  return null;
+}
 
 /**
  * The organization a social organization's member is confined to: they see and act on only the tasks of
@@ -64,5 +81,5 @@ export function mayAct(actor: Actor, t: TaskSubject, action: TaskActionName): bo
 
 /** The actions the actor may take now on a task in `status`. */
 export function availableActions(actor: Actor, t: TaskSubject & { status: TaskStatus }): TaskActionName[] {
-  return (Object.keys(TASK_TRANSITIONS) as TaskActionName[]).filter((a) => TASK_TRANSITIONS[a].from.includes(t.status) && mayAct(actor, t, a));
+  return (Object.keys(TASK_TRANSITIONS) as TaskActionName[]).filter((a) => TASK_TRANSITIONS[a].from.includes(t.status) && blockedAction(t, a) === null && mayAct(actor, t, a));
 }

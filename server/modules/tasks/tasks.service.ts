@@ -15,10 +15,11 @@ import { type Periodic, startPeriodic } from '../../platform/periodic.ts';
 import { authorize, DeferredDenial, denied, withDeferredDenials } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findCurrentRegion, locateRegionWith } from '../regions/index.ts';
-import { availableActions, confinedToOrganization, mayAct, seesTask, TASK_TRANSITIONS } from './tasks.policy.ts';
+import { availableActions, blockedAction, confinedToOrganization, mayAct, seesTask, TASK_TRANSITIONS } from './tasks.policy.ts';
 import * as store from './tasks.store.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
+const money = (v: string | null) => (v === null ? null : Number(v));
 
 export function presentTask(r: store.TaskRecord): Task {
   return {
@@ -43,6 +44,13 @@ export function presentTask(r: store.TaskRecord): Task {
     source: { kind: r.source_kind, ref: r.source_ref, key: r.source_key },
     incidentId: r.incident_id,
     trace: r.policy_id ? { policyId: r.policy_id, clauseId: r.clause_id, goalId: r.goal_id } : null,
+    service: r.service && r.publisher_organization_id
+      ? {
+        standard: r.service.standard, budget: r.service.budget, qualifications: r.service.qualifications, bidDeadline: r.service.bidDeadline,
+        publisherOrganizationId: r.publisher_organization_id, offerStatus: r.offer_status ?? 'open', awardedAmount: money(r.awarded_amount),
+        paymentStatus: r.payment_status, paidAmount: money(r.paid_amount), paidAt: iso(r.paid_at),
+      }
+      : null,
     exercise: r.exercise,
     location: r.lon === null || r.lat === null ? null : [r.lon, r.lat],
     createdByName: r.created_by_name,
@@ -59,7 +67,10 @@ async function presentDetail(ctx: RequestContext, db: Executor, r: store.TaskRec
   const [evidence, history, subtasks] = [await store.listEvidence(db, r.id), await store.listEvents(db, r.id), await store.listTasks(db, { scopePrefix: '', parentId: r.id }, 'created', 1000, 0)];
   return {
     ...presentTask(r),
-    evidence: evidence.map((e) => ({ id: e.id, kind: e.kind, content: e.content, addedByName: e.added_by_name, addedAt: e.added_at.toISOString() })),
+    evidence: evidence.map((e) => ({
+      id: e.id, kind: e.kind, content: e.content, addedByName: e.added_by_name, addedAt: e.added_at.toISOString(),
+      file: e.file_name !== null ? { name: e.file_name, mediaType: e.file_media_type ?? 'application/octet-stream', size: e.file_size ?? 0 } : null,
+    })),
     history: history.map((e) => ({ at: e.at.toISOString(), action: e.action, actorName: e.actor_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, details: e.details })),
     subtasks: subtasks.rows.filter((s) => seesTask(ctx.actor, s)).map(presentTask),
     actions: availableActions(ctx.actor, r),
@@ -251,7 +262,7 @@ export async function getTask(deps: Deps, ctx: RequestContext, id: string): Prom
 }
 
 const PAST: Record<TaskAction['action'], string> = {
-  accept: 'accepted', start: 'started', submit: 'submitted', approve: 'approved', return: 'returned', reassign: 'reassigned', delegate: 'delegated', cancel: 'cancelled', comment: 'commented on',
+  accept: 'accepted', start: 'started', submit: 'submitted', approve: 'approved', return: 'returned', reassign: 'reassigned', delegate: 'delegated', cancel: 'cancelled', comment: 'commented on', pay: 'paid',
 };
 
 const STAMP: Partial<Record<TaskStatus, keyof store.TaskPatch>> = { accepted: 'accepted_at', in_progress: 'started_at', submitted: 'submitted_at', done: 'done_at' };
@@ -281,6 +292,8 @@ export async function actOnTask(deps: Deps, ctx: RequestContext, id: string, inp
     }
     const t = TASK_TRANSITIONS[input.action];
     if (!t.from.includes(r.status)) throw new Conflict(`a task that is ${r.status.replace('_', ' ')} cannot be ${PAST[input.action]}`, 'invalid-transition');
+    const blocked = blockedAction(r, input.action);
+    if (blocked) throw new Conflict(blocked, input.action === 'pay' ? 'not-payable' : 'offer-open');
     const to: TaskStatus = t.to === 'unchanged' ? r.status : t.to;
     const patch: store.TaskPatch = {};
     const details: Record<string, unknown> = {};
@@ -295,6 +308,22 @@ export async function actOnTask(deps: Deps, ctx: RequestContext, id: string, inp
       }
       await store.addEvidence(tx, id, input.evidence.map((e) => ({ id: newId(), kind: e.kind, content: e.content })), { id: ctx.actor.userId, name: ctx.actor.username });
       details.evidence = input.evidence.length;
+    }
+    if (input.action === 'approve' && r.service) {
+      // 验收: a service task is accepted against its standard, criterion by criterion
+      const given = new Map((input.criteria ?? []).map((c) => [c.criterion, c]));
+      const missing = r.service.standard.acceptanceCriteria.filter((c) => !given.has(c));
+      if (missing.length) throw new Invalid('accept a service task against every criterion of its standard', missing.map((c) => ({ field: 'body.criteria', message: `not assessed: ${c}` })));
+      const unmet = r.service.standard.acceptanceCriteria.filter((c) => given.get(c)?.met !== true);
+      if (unmet.length) throw new Invalid('criteria not met: return the task instead', unmet.map((c) => ({ field: 'body.criteria', message: `not met: ${c}` })));
+      details.acceptance = r.service.standard.acceptanceCriteria.map((c) => ({ criterion: c, met: true, note: given.get(c)?.note ?? null }));
+      patch.payment_status = 'unpaid';
+    }
+    if (input.action === 'pay') {
+      const awarded = money(r.awarded_amount) ?? 0;
+      if (input.amount > awarded) throw new Invalid('more than the awarded amount', [{ field: 'body.amount', message: `at most ${awarded}` }]);
+      Object.assign(patch, { payment_status: 'paid', paid_amount: String(input.amount), paid_at: new Date() });
+      details.amount = input.amount;
     }
     if (input.action === 'reassign' && target) {
       if (user && user.organization_id !== target.id) throw new Invalid('the user is not a member of that organization', [{ field: 'body.responsibleUserId', message: `not a member of ${target.name}` }]);
@@ -362,5 +391,33 @@ export async function sweepOverdueTasks(deps: Deps, opts: { now?: Date; limit?: 
 
 /** Runs the task supervision sweep every `intervalMs` in the background; stop() waits for a sweep in flight. */
 export function startTaskSupervision(deps: Deps, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): Periodic {
-  return startPeriodic(() => sweepOverdueTasks(deps), opts.intervalMs ?? 60_000, opts.onError);
+  return startPeriodic(async () => {
+    await sweepReminders(deps, { withinHours: deps.config.taskReminderHours });
+    await sweepOverdueTasks(deps);
+  }, opts.intervalMs ?? 60_000, opts.onError);
+}
+
+// ---------------------------------------------------------------- reminders
+
+/** Reminds once of open tasks due within `withinHours` (催办提醒): an event on the task and a notification event. */
+export async function sweepReminders(deps: Deps, opts: { now?: Date; withinHours?: number; limit?: number } = {}): Promise<{ reminded: number; ids: string[] }> {
+  const now = opts.now ?? new Date();
+  const until = new Date(now.getTime() + (opts.withinHours ?? 24) * 3_600_000);
+  const ctx = systemContext('task-reminders');
+  return withTransaction(deps.db, async (tx) => {
+    const { rows } = await tx.query<{ id: string; region_code: string; organization_id: string; responsible_user_id: string | null; deadline: Date }>(
+      `SELECT id, region_code, organization_id, responsible_user_id, deadline FROM task
+        WHERE status NOT IN ('done', 'cancelled', 'submitted') AND (offer_status IS NULL OR offer_status <> 'open') AND deadline IS NOT NULL
+          AND deadline > $1 AND deadline <= $2 AND reminded_at IS NULL AND NOT exercise
+        ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [now, until, opts.limit ?? 500],
+    );
+    for (const r of rows) {
+      await store.updateTask(tx, r.id, { reminded_at: now });
+      const hours = Math.max(1, Math.round((r.deadline.getTime() - now.getTime()) / 3_600_000));
+      await store.addEvents(tx, [r.id], { action: 'reminded', actor_id: null, actor_name: ctx.actor.username, note: `due in about ${hours} h`, details: { deadline: r.deadline.toISOString() } });
+      await publish(tx, { topic: 'task.reminder', aggregateId: r.id, regionCode: r.region_code, payload: { id: r.id, organizationId: r.organization_id, responsibleUserId: r.responsible_user_id, deadline: r.deadline.toISOString() } });
+    }
+    return { reminded: rows.length, ids: rows.map((r) => r.id) };
+  });
 }

@@ -30,6 +30,14 @@ export type TaskRecord = {
   policy_id: string | null;
   clause_id: string | null;
   goal_id: string | null;
+  service: { standard: { deliverables: string[]; acceptanceCriteria: string[]; indicators: string[] }; budget: number; qualifications: string[]; bidDeadline: string } | null;
+  publisher_organization_id: string | null;
+  offer_status: 'open' | 'awarded' | 'withdrawn' | null;
+  awarded_amount: string | null;
+  payment_status: 'unpaid' | 'paid' | null;
+  paid_amount: string | null;
+  paid_at: Date | null;
+  reminded_at: Date | null;
   exercise: boolean;
   lon: number | null;
   lat: number | null;
@@ -49,7 +57,7 @@ const like = (s: string) => `${s.replace(/[%_\\]/g, '\\$&')}%`;
 const OPEN = `t.status NOT IN ('done', 'cancelled')`;
 const OVERDUE = `(${OPEN} AND t.deadline IS NOT NULL AND t.deadline < now())`;
 
-const SELECT = `SELECT t.*,
+export const TASK_SELECT = `SELECT t.*,
     (SELECT rg.name FROM region rg WHERE rg.code = t.region_code AND rg.valid_to IS NULL LIMIT 1) AS region_name,
     o.name AS organization_name, o.region_code AS organization_region_code,
     u.display_name AS responsible_name,
@@ -60,12 +68,12 @@ const SELECT = `SELECT t.*,
   LEFT JOIN app_user u ON u.id = t.responsible_user_id`;
 
 export async function findTask(db: Executor, id: string, forUpdate = false): Promise<TaskRecord | undefined> {
-  const { rows } = await db.query<TaskRecord>(`${SELECT} WHERE t.id = $1${forUpdate ? ' FOR UPDATE OF t' : ''}`, [id]);
+  const { rows } = await db.query<TaskRecord>(`${TASK_SELECT} WHERE t.id = $1${forUpdate ? ' FOR UPDATE OF t' : ''}`, [id]);
   return rows[0];
 }
 
 export async function findTasks(db: Executor, ids: readonly string[]): Promise<TaskRecord[]> {
-  const { rows } = await db.query<TaskRecord>(`${SELECT} WHERE t.id = ANY ($1::uuid[]) ORDER BY t.created_at, t.id`, [ids]);
+  const { rows } = await db.query<TaskRecord>(`${TASK_SELECT} WHERE t.id = ANY ($1::uuid[]) ORDER BY t.created_at, t.id`, [ids]);
   return rows;
 }
 
@@ -130,7 +138,7 @@ export async function listTasks(db: Executor, f: TaskFilter, sort: string, limit
   if (f.q) add((n) => `(t.title ILIKE ${n} OR t.description ILIKE ${n})`, `%${f.q.replace(/[%_\\]/g, '\\$&')}%`);
   const where = `WHERE ${clauses.join(' AND ')}`;
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM task t JOIN organization o ON o.id = t.organization_id ${where}`, values);
-  const { rows } = await db.query<TaskRecord>(`${SELECT} ${where} ORDER BY ${ORDER[sort] ?? ORDER.deadline} LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, [
+  const { rows } = await db.query<TaskRecord>(`${TASK_SELECT} ${where} ORDER BY ${ORDER[sort] ?? ORDER.deadline} LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, [
     ...values,
     limit,
     offset,
@@ -155,6 +163,10 @@ export type NewTask = {
   source_ref: string | null;
   source_key: string | null;
   incident_id: string | null;
+  service?: TaskRecord['service'];
+  publisher_organization_id?: string | null;
+  offer_status?: TaskRecord['offer_status'];
+  payment_status?: TaskRecord['payment_status'];
   policy_id?: string | null;
   clause_id?: string | null;
   goal_id?: string | null;
@@ -167,7 +179,7 @@ export type NewTask = {
 
 const NEW_COLUMNS = [
   'id', 'kind', 'title', 'description', 'region_code', 'organization_id', 'responsible_user_id', 'priority', 'deadline', 'evidence_required', 'parent_id',
-  'depends_on', 'source_kind', 'source_ref', 'source_key', 'incident_id', 'policy_id', 'clause_id', 'goal_id', 'exercise', 'lon', 'lat', 'created_by', 'created_by_name',
+  'depends_on', 'source_kind', 'source_ref', 'source_key', 'incident_id', 'policy_id', 'clause_id', 'goal_id', 'service', 'publisher_organization_id', 'offer_status', 'payment_status', 'exercise', 'lon', 'lat', 'created_by', 'created_by_name',
 ] as const satisfies readonly (keyof NewTask)[];
 
 /** Inserts tasks in one statement. */
@@ -176,8 +188,9 @@ export async function insertTasks(db: Executor, tasks: readonly NewTask[]): Prom
   const values: unknown[] = [];
   const rows = tasks.map((t) => {
     const cells = NEW_COLUMNS.map((c) => {
-      values.push(t[c] ?? null);
-      return c === 'depends_on' ? `$${values.length}::uuid[]` : `$${values.length}`;
+      const v = t[c] ?? null;
+      values.push(c === 'service' && v !== null ? JSON.stringify(v) : v);
+      return c === 'depends_on' ? `$${values.length}::uuid[]` : c === 'service' ? `$${values.length}::jsonb` : `$${values.length}`;
     });
     return `(${cells.join(', ')})`;
   });
@@ -185,7 +198,8 @@ export async function insertTasks(db: Executor, tasks: readonly NewTask[]): Prom
 }
 
 export type TaskPatch = Partial<
-  Pick<TaskRecord, 'status' | 'organization_id' | 'responsible_user_id' | 'accepted_at' | 'started_at' | 'submitted_at' | 'done_at' | 'overdue_flagged_at' | 'region_code'>
+  Pick<TaskRecord, 'status' | 'organization_id' | 'responsible_user_id' | 'accepted_at' | 'started_at' | 'submitted_at' | 'done_at' | 'overdue_flagged_at' | 'region_code'
+    | 'offer_status' | 'awarded_amount' | 'payment_status' | 'paid_amount' | 'paid_at' | 'reminded_at'>
 >;
 
 export async function updateTask(db: Executor, id: string, patch: TaskPatch): Promise<void> {
@@ -223,16 +237,29 @@ export async function listEvents(db: Executor, taskId: string): Promise<TaskEven
   return rows;
 }
 
-export type EvidenceRecord = { id: string; kind: 'text' | 'link'; content: string; added_by_name: string; added_at: Date };
+export type EvidenceRecord = {
+  id: string;
+  kind: 'text' | 'link' | 'file';
+  content: string;
+  added_by_name: string;
+  added_at: Date;
+  file_name: string | null;
+  file_media_type: string | null;
+  file_size: number | null;
+};
 
-export async function addEvidence(db: Executor, taskId: string, items: readonly { id: string; kind: 'text' | 'link'; content: string }[], by: { id: string | null; name: string }): Promise<void> {
+export async function addEvidence(db: Executor, taskId: string, items: readonly { id: string; kind: 'text' | 'link' | 'file'; content: string }[], by: { id: string | null; name: string }): Promise<void> {
   for (const e of items) {
     await db.query('INSERT INTO task_evidence (id, task_id, kind, content, added_by, added_by_name) VALUES ($1, $2, $3, $4, $5, $6)', [e.id, taskId, e.kind, e.content, by.id, by.name]);
   }
 }
 
 export async function listEvidence(db: Executor, taskId: string): Promise<EvidenceRecord[]> {
-  const { rows } = await db.query<EvidenceRecord>('SELECT id, kind, content, added_by_name, added_at FROM task_evidence WHERE task_id = $1 ORDER BY seq', [taskId]);
+  const { rows } = await db.query<EvidenceRecord>(
+    `SELECT e.id, e.kind, e.content, e.added_by_name, e.added_at, f.name AS file_name, f.media_type AS file_media_type, f.size AS file_size
+       FROM task_evidence e LEFT JOIN task_file f ON f.evidence_id = e.id WHERE e.task_id = $1 ORDER BY e.seq`,
+    [taskId],
+  );
   return rows;
 }
 
@@ -263,7 +290,7 @@ export async function findUser(db: Executor, id: string): Promise<UserRecord | u
 /** Open tasks whose deadline passed and that were not flagged yet, oldest deadline first. */
 export async function overdueUnflagged(db: Executor, now: Date, limit: number): Promise<TaskRecord[]> {
   const { rows } = await db.query<TaskRecord>(
-    `${SELECT} WHERE ${OPEN} AND t.deadline < $1 AND t.overdue_flagged_at IS NULL ORDER BY t.deadline, t.id LIMIT $2 FOR UPDATE OF t SKIP LOCKED`,
+    `${TASK_SELECT} WHERE ${OPEN} AND t.deadline < $1 AND t.overdue_flagged_at IS NULL ORDER BY t.deadline, t.id LIMIT $2 FOR UPDATE OF t SKIP LOCKED`,
     [now, limit],
   );
   return rows;

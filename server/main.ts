@@ -8,7 +8,7 @@ import type { Deps } from './platform/deps.ts';
 import { migrate } from './platform/migrate.ts';
 import { OutboxDispatcher } from './platform/outbox.ts';
 import { registerSubscriptions } from './modules/twin/index.ts';
-import { registerIncidentIntake, startIncidentSupervision } from './modules/dispatch/index.ts';
+import { registerIncidentIntake, registerResourceMirror, startIncidentSupervision } from './modules/dispatch/index.ts';
 import { startTaskSupervision } from './modules/tasks/index.ts';
 import { startIndicatorSchedule } from './modules/indicators/index.ts';
 
@@ -33,6 +33,8 @@ export async function buildPlatform(config: Config, db: Database, opts: { logger
   registerSubscriptions(deps);
   // 自动感知: twin readings over a rule's threshold report incidents
   registerIncidentIntake(deps);
+  // resources live in the twin too: their status and position as NGSI-LD entities
+  registerResourceMirror(deps);
   const app = await buildHttp(deps, opts);
   deps.outbox.start();
   // 督办: overdue incidents are flagged and escalated by a periodic sweep

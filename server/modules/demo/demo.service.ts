@@ -14,7 +14,7 @@ import { actorForUsername, createUserAsSystem } from '../identity/index.ts';
 import { seedDemoDatasets } from './demo-datasets.ts';
 import { seedDemoIndicators } from '../indicators/index.ts';
 import { seedDemoTwin } from './demo-twin.ts';
-import { seedDemoActivation, seedDemoIncidents, seedDemoIntakeRules, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
+import { mirrorResources, seedDemoActivation, seedDemoIncidents, seedDemoIntakeRules, seedDemoPlans, seedDemoResources, seedDemoWarnings } from '../dispatch/index.ts';
 import { insertDemoProvince, rng } from '../regions/index.ts';
 
 /** A demo account as written to demo-accounts.json. */
@@ -143,6 +143,7 @@ export async function seedDemo(
   if (opts.resources !== false) {
     const n = await seedDemoResources(deps, ctx, { seed: opts.seed });
     opts.onProgress?.('resources', n, n);
+    if (opts.twin !== false) await mirrorResources(deps);
   }
   if (opts.incidents !== false) {
     const n = await seedDemoIncidents(deps, ctx, { seed: opts.seed });

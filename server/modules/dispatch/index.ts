@@ -34,3 +34,4 @@ export { getSimulation, listSimulations, runSimulation } from './simulation.serv
 export { simulationRoutes } from './simulation.routes.ts';
 export { incidentCounts, type IncidentMeasure, incidentMeasureSql, validateIncidentMeasure } from './incidents.measure.ts';
 export { type ResourceCount, resourceCountsOf } from './resources.stats.ts';
+export { mirrorResources, registerResourceMirror } from './resources.twin.ts';

@@ -143,10 +143,20 @@ export async function queryEntities(db: Executor, q: EntityQuery): Promise<{ row
 }
 
 /** An entity's current numeric attribute values (by short name) with its place, for rules that watch them. */
-export type NumericReading = { id: string; type: string; regionCode: string; lon: number | null; lat: number | null; name: string | null; values: Record<string, number> };
+export type NumericReading = {
+  id: string;
+  type: string;
+  regionCode: string;
+  lon: number | null;
+  lat: number | null;
+  name: string | null;
+  values: Record<string, number>;
+  /** the terms whose value is a string */
+  texts: Record<string, string>;
+};
 
 /**
- * The current numeric values of `terms` (short names in the default vocabulary) of the given entities of
+ * The current numeric (and text) values of `terms` (short names in the default vocabulary) of the given entities of
  * `types` (short names, or IRIs; answered as given), with the centre of their location and their `name` property where they have one.
  */
 export async function readNumericAttributes(db: Executor, ids: readonly string[], types: readonly string[], terms: readonly string[]): Promise<NumericReading[]> {
@@ -162,11 +172,13 @@ export async function readNumericAttributes(db: Executor, ids: readonly string[]
   const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
   return rows.map((r) => {
     const values: Record<string, number> = {};
+    const texts: Record<string, string> = {};
     for (const t of terms) {
       const value = (first(r.attrs?.[iri(t)]) as { value?: unknown } | undefined)?.value;
       if (typeof value === 'number' && Number.isFinite(value)) values[t] = value;
+      if (typeof value === 'string') texts[t] = value;
     }
     const name = (first(r.attrs?.[iri('name')]) as { value?: unknown } | undefined)?.value;
-    return { id: r.id, type: short(r.type), regionCode: r.region_code, lon: r.lon, lat: r.lat, name: typeof name === 'string' ? name : null, values };
+    return { id: r.id, type: short(r.type), regionCode: r.region_code, lon: r.lon, lat: r.lat, name: typeof name === 'string' ? name : null, values, texts };
   });
 }

@@ -75,7 +75,14 @@ export const ActivationInput = z
     planId: z.string().uuid().optional(),
     /** Resources the dispatcher chose per request (tried first; the rest is matched). */
     requests: z
-      .array(z.object({ position: z.number().int().min(0).max(99), resourceIds: z.array(z.string().uuid()).max(200) }).strict())
+      .array(
+        z.object({
+          position: z.number().int().min(0).max(99),
+          resourceIds: z.array(z.string().uuid()).max(200),
+          /** resources the dispatcher left out: never matched for this request */
+          excludeIds: z.array(z.string().uuid()).max(500).optional(),
+        }).strict(),
+      )
       .max(100)
       .default([]),
     /** Also issue the level's public warnings (CAP). */
@@ -97,6 +104,9 @@ export const DispatchOrder = z.object({
   ownerOrganizationName: z.string().nullable(),
   regionCode: z.string(),
   regionName: z.string().nullable(),
+  /** where the resource is now, and when it was last reported there */
+  position: z.tuple([z.number(), z.number()]),
+  positionAt: z.string().nullable(),
   quantity: z.number().int(),
   consumed: z.number().int(),
   borrowed: z.boolean(),

@@ -180,7 +180,8 @@ export const IncidentQuery = z.object({
   q: z.string().max(100).optional(),
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
-  sort: z.enum(['reportedAt', '-reportedAt', 'due', '-due']).default('-reportedAt'),
+  /** urgency: grade I first, then the nearest due time */
+  sort: z.enum(['reportedAt', '-reportedAt', 'due', '-due', 'urgency']).default('-reportedAt'),
 });
 export type IncidentQuery = z.infer<typeof IncidentQuery>;
 

@@ -273,6 +273,30 @@ describe('drills', () => {
   });
 });
 
+describe('the dispatcher’s choices', () => {
+  it('leaves out a resource the dispatcher unticked; orders carry where each resource is', async () => {
+    const incident = await report({ title: '甲县低洼地带积水', grade: 'IV' });
+    const preview = ok<ActivationPreview>(await get('dispatcher', `/api/incidents/${incident.id}/activation-preview`));
+    const position = preview.requests.findIndex((r) => r.proposal.proposals.length > 0);
+    const request = preview.requests[position];
+    const nearest = request?.proposal.proposals[0]?.resource.id as string;
+    const a = ok<ActivationDetail>(await post('dispatcher', `/api/incidents/${incident.id}/activations`, { requests: [{ position, resourceIds: [], excludeIds: [nearest] }] }), 201);
+    expect(a.orders.map((o) => o.resourceId)).not.toContain(nearest);
+    for (const o of a.orders) {
+      const r = ok<Resource>(await get('dispatcher', `/api/resources/${o.resourceId}`));
+      expect(o.position).toEqual(r.location);
+    }
+    ok(await post('dispatcher', `/api/activations/${a.id}/stand-down`, { note: '积水已退' }));
+  });
+
+  it('lists incidents most urgent first', async () => {
+    const list = ok<Page<Incident>>(await get('dispatcher', '/api/incidents?sort=urgency&limit=100'));
+    const grades = list.items.map((i) => ['I', 'II', 'III', 'IV'].indexOf(i.grade));
+    expect(grades).toEqual([...grades].sort((x, y) => x - y));
+    expectProblem(await get('dispatcher', '/api/incidents?sort=loudest'), 400);
+  });
+});
+
 describe('permissions and bad input', () => {
   it('answers 403 to those who may not activate, 404 for what does not exist, 400 for bad bodies — and writes nothing', async () => {
     const incident = await report({ title: '权限测试', lon: centreA[0] + 0.02 });

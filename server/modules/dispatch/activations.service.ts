@@ -78,6 +78,8 @@ function presentOrder(ctx: RequestContext, o: store.OrderRecord): DispatchOrder 
     ownerOrganizationName: o.owner_organization_name,
     regionCode: o.region_code,
     regionName: o.region_name,
+    position: [o.resource_lon, o.resource_lat],
+    positionAt: iso(o.resource_position_at),
     quantity: o.quantity,
     consumed: o.consumed,
     borrowed: o.borrowed,
@@ -252,10 +254,11 @@ export async function activatePlan(deps: Deps, ctx: RequestContext, incidentId: 
     let borrowedTotal = 0;
     for (const [position, r] of level.resources.entries()) {
       const requestId = newId();
-      const preferred = input.requests.find((x) => x.position === position)?.resourceIds;
+      const chosen = input.requests.find((x) => x.position === position);
+      const preferred = chosen?.resourceIds;
       const { taken, shortfall: missing } = await matchAndReserveIn(tx, ctx, {
         type: r.resourceType, capability: r.capability ?? undefined, quantity: r.quantity, near: p.near, regionCode: inc.region_code, maxTravelMinutes: r.maxTravelMinutes,
-        requestRef: `activation:${id}:${position}`, note: `${p.active.plan.code} v${p.active.version.version} level ${level.level}`, preferred,
+        requestRef: `activation:${id}:${position}`, note: `${p.active.plan.code} v${p.active.version.version} level ${level.level}`, preferred, excluded: chosen?.excludeIds ?? [],
       });
       const reserved = taken.reduce((n, t) => n + t.proposal.take, 0);
       const borrowed = taken.filter((t) => t.proposal.borrowed).reduce((n, t) => n + t.proposal.take, 0);

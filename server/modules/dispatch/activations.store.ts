@@ -118,6 +118,9 @@ export type OrderRecord = {
   resource_id: string;
   resource_name: string;
   resource_type: string;
+  resource_lon: number;
+  resource_lat: number;
+  resource_position_at: Date | null;
   owner_organization_id: string;
   owner_organization_name: string | null;
   region_code: string;
@@ -139,6 +142,7 @@ export type OrderRecord = {
 };
 
 const SELECT_ORDER = `SELECT o.*, i.title AS incident_title, r.name AS resource_name, r.type_code AS resource_type, r.owner_organization_id,
+    r.location[0] AS resource_lon, r.location[1] AS resource_lat, r.position_at AS resource_position_at,
     org.name AS owner_organization_name, ${REGION_NAME('o.region_code')} AS region_name
   FROM dispatch_order o
   JOIN incident i ON i.id = o.incident_id

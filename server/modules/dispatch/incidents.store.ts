@@ -81,6 +81,7 @@ const ORDER: Record<string, string> = {
   '-reportedAt': 'i.reported_at DESC, i.id',
   due: `${CURRENT_DUE} ASC NULLS LAST, i.reported_at DESC, i.id`,
   '-due': `${CURRENT_DUE} DESC NULLS LAST, i.reported_at DESC, i.id`,
+  urgency: `i.grade ASC, ${CURRENT_DUE} ASC NULLS LAST, i.reported_at DESC, i.id`,
 };
 
 /** Incidents in a scope matching the filter, paged. */

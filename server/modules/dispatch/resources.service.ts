@@ -384,12 +384,13 @@ export type Taken = { proposal: Proposal; reservationId: string };
 export async function matchAndReserveIn(
   tx: Executor,
   ctx: RequestContext,
-  input: ProposeInput & { requestRef: string; note?: string | null; preferred?: readonly string[]; rounds?: number },
+  input: ProposeInput & { requestRef: string; note?: string | null; preferred?: readonly string[]; excluded?: readonly string[]; rounds?: number },
 ): Promise<{ taken: Taken[]; shortfall: number }> {
   const { type, regionCode } = await resolveRequest(tx, input);
   const day = today();
   const taken: Taken[] = [];
-  const tried = new Set<string>();
+  // resources the dispatcher left out are never matched
+  const tried = new Set<string>(input.excluded ?? []);
   let need = input.quantity;
   const take = async (p: Proposal) => {
     const r = p.resource;
@@ -404,6 +405,7 @@ export async function matchAndReserveIn(
   if (input.preferred?.length) {
     const all = await proposeIn(tx, ctx, type, regionCode, { ...input, quantity: need + 1000 }, []);
     for (const id of input.preferred) {
+      if (input.excluded?.includes(id)) continue;
       const p = all.proposals.find((x) => x.resource.id === id);
       if (p && need > 0) await take({ ...p, take: Math.min(p.take, need) });
     }

@@ -2,8 +2,8 @@
 // The console's pages: where each lives, who may open it, and its place in the menu.
 // Each page is its own chunk (React.lazy), so signing in downloads only the shell.
 import {
-  AimOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, CarryOutOutlined, DatabaseOutlined, DeploymentUnitOutlined, FileProtectOutlined, GlobalOutlined, NotificationOutlined, TeamOutlined,
-  ExperimentOutlined, WarningOutlined,
+  AimOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, BellOutlined, CarryOutOutlined, DashboardOutlined, DatabaseOutlined, DeploymentUnitOutlined, FileProtectOutlined, FundOutlined,
+  GlobalOutlined, NotificationOutlined, TeamOutlined, ExperimentOutlined, WarningOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
@@ -16,6 +16,7 @@ export type PageProps = { params: string[] };
 export type MenuGroup = { key: string; labelKey: MessageKey };
 
 export const MENU_GROUPS: readonly MenuGroup[] = [
+  { key: 'decision', labelKey: 'nav.decision' },
   { key: 'cloud', labelKey: 'nav.cloud' },
   { key: 'data', labelKey: 'nav.data' },
   { key: 'dispatch', labelKey: 'nav.dispatch' },
@@ -33,6 +34,30 @@ export type RouteDef = {
 };
 
 export const ROUTES: readonly RouteDef[] = [
+  {
+    key: 'cockpit',
+    group: 'decision',
+    labelKey: 'nav.cockpit',
+    icon: <DashboardOutlined />,
+    permission: 'indicator:read',
+    component: lazy(() => import('../features/cockpit/cockpit-page.tsx')),
+  },
+  {
+    key: 'indicators',
+    group: 'decision',
+    labelKey: 'nav.indicators',
+    icon: <FundOutlined />,
+    permission: 'indicator:read',
+    component: lazy(() => import('../features/indicators/indicators-page.tsx')),
+  },
+  {
+    key: 'indicator-alerts',
+    group: 'decision',
+    labelKey: 'nav.indicatorAlerts',
+    icon: <BellOutlined />,
+    permission: 'indicator:read',
+    component: lazy(() => import('../features/indicators/indicator-alerts-page.tsx')),
+  },
   {
     key: 'regions',
     group: 'cloud',

@@ -98,4 +98,7 @@ export type Permission =
   | 'plan:publish'
   | 'task:read'
   | 'task:execute'
-  | 'task:write';
+  | 'task:write'
+  | 'indicator:read'
+  | 'indicator:report'
+  | 'indicator:write';

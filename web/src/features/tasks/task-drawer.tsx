@@ -74,6 +74,8 @@ export function TaskDrawer({ id, onClose, onChanged }: Props) {
           return { action: 'reassign', organizationId: v.organizationId ?? '', ...(v.responsibleUserId ? { responsibleUserId: v.responsibleUserId } : {}), ...withNote };
         case 'delegate':
           return { action: 'delegate', responsibleUserId: v.responsibleUserId ?? '', ...withNote };
+        case 'pay':
+          return { action: 'pay', amount: d.service?.awardedAmount ?? 0, ...withNote };
         default:
           return { action: acting, ...withNote };
       }

@@ -134,6 +134,8 @@ export const Indicator = z.object({
   description: z.string(),
   ownerOrganizationId: z.string(),
   ownerOrganizationName: z.string(),
+  /** the owner's region: defining, computing and handling alerts need it in your scope */
+  ownerRegionCode: z.string(),
   numerator: IndicatorSource,
   denominator: IndicatorSource.nullable(),
   factor: z.number(),
@@ -295,7 +297,7 @@ export type AlertAction = z.infer<typeof AlertAction>;
 /** The cockpit (驾驶舱): one screen for a region — key indicators, alerts, incidents and tasks. */
 export const Cockpit = z.object({
   region: z.object({ code: z.string(), name: z.string(), level: Level, parentCode: z.string().nullable() }),
-  /** the path from the top of your scope down to this region, for drilling back up */
+  /** the regions above this one, from the top of your scope down to its parent, for drilling back up */
   path: z.array(z.object({ code: z.string(), name: z.string(), level: Level })),
   indicators: z.array(
     z.object({

@@ -220,7 +220,7 @@ describe('definitions', () => {
 
   it('replaces a definition as a new version and retires it', async () => {
     const cur = ok<Indicator>(await get('viewer', '/api/indicators/health.checkup-coverage'));
-    const { id: _id, ownerOrganizationName: _o, status: _s, version: _v, lastComputedAt: _l, createdAt: _c, modifiedAt: _m, ...input } = cur;
+    const { id: _id, ownerOrganizationName: _o, ownerRegionCode: _r, status: _s, version: _v, lastComputedAt: _l, createdAt: _c, modifiedAt: _m, ...input } = cur;
     const next = ok<Indicator>(await call('province-admin', 'PUT', '/api/indicators/health.checkup-coverage', { ...input, warn: 70, status: 'retired' }));
     expect(next).toMatchObject({ version: 2, warn: 70, status: 'retired', lastComputedAt: null });
     expectProblem(await call('province-admin', 'POST', '/api/indicators/health.checkup-coverage/compute', {}), 409, 'indicator-retired');

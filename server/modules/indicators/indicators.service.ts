@@ -44,6 +44,7 @@ export function presentIndicator(r: store.IndicatorRecord): Indicator {
     description: r.description,
     ownerOrganizationId: r.owner_organization_id,
     ownerOrganizationName: r.owner_organization_name,
+    ownerRegionCode: r.owner_region_code,
     numerator: r.numerator,
     denominator: r.denominator,
     factor: r.factor,

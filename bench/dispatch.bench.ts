@@ -7,13 +7,10 @@
 //       activation in one transaction, on fresh incidents and the same pool of resources.
 // Both engines get the same data: the demo province, an emergency-management department and a volunteer team
 // per county, and the resources bulk-loaded by COPY (not through the service), deterministic from fixed seeds.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PlanLevel } from '../contracts/dispatch-plans.ts';
 import { scopePrefixOf } from '../contracts/region-codes.ts';
@@ -21,13 +18,14 @@ import { buildDeps } from '../server/main.ts';
 import { today } from '../server/platform/clock.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { type Actor, type RequestContext, systemContext } from '../server/platform/context.ts';
-import { type Database, type Executor, openEmbeddedDatabase, openServerDatabase, withTransaction } from '../server/platform/db.ts';
+import { type Database, type Executor, withTransaction } from '../server/platform/db.ts';
 import type { Deps } from '../server/platform/deps.ts';
 import { newId } from '../server/platform/ids.ts';
 import { migrate } from '../server/platform/migrate.ts';
 import { progressBar } from '../server/platform/progress.ts';
 import { activatePlan, createPlan, proposeResources, putBinding, reportIncident, transitionVersion } from '../server/modules/dispatch/index.ts';
 import { DEMO_BOUNDS, insertDemoProvince, locateRegionWith, rng } from '../server/modules/regions/index.ts';
+import { embeddedDatabase, printTable, serverDatabase } from './databases.ts';
 import { summarize } from './stats.ts';
 
 type Options = { resources: number; villages: number; queries: number; k: number; activations: number; only: string[] };
@@ -87,7 +85,7 @@ export async function run(args: string[]): Promise<void> {
   for (const engine of engines) {
     // (b) keeps CONCURRENCY transactions open at once, beside the session watching them and a spare
     const poolSize = o.only.includes('b') ? CONCURRENCY + 2 : 4;
-    const { db, cleanup } = engine === 'server' ? await serverDatabase(values.server, poolSize) : await embeddedDatabase();
+    const { db, cleanup } = engine === 'server' ? await serverDatabase(values.server, 'dispatch', poolSize) : await embeddedDatabase();
     process.stdout.write(`\n== ${db.describe}\n`);
     try {
       const fx = await prepare(db, o);
@@ -104,37 +102,10 @@ export async function run(args: string[]): Promise<void> {
   }
   process.stdout.write(`\n${setups.join('\n')}\n\n`);
   const head: Line = { engine: 'engine', workload: 'workload', figure: 'service', baseline: 'baseline (same run)', ratio: 'service/baseline' };
-  const keys = Object.keys(head) as (keyof Line)[];
-  const widths = keys.map((k) => Math.max(...[head, ...lines].map((l) => l[k].length)));
-  const fmt = (l: Line) => keys.map((k, i) => l[k].padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  process.stdout.write(`${fmt(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
+  printTable(head, lines);
 }
 
-/** A fresh database on the server (dropped afterwards), so the bench never touches real data. */
-async function serverDatabase(url: string, poolSize: number): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  const name = `yunzheng_bench_dispatch_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    db: openServerDatabase(u.toString(), poolSize),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}
 
-/** The embedded engine in a temporary folder on disk (a million resources with their indexes do not fit in memory well). */
-async function embeddedDatabase(): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yunzheng-bench-'));
-  return { db: await openEmbeddedDatabase(dir), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 // --- the data ---------------------------------------------------------------------------------
 

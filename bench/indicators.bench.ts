@@ -5,21 +5,18 @@
 // (computeIndicator), beside one hand-written SQL statement doing the same computation and writing the same
 // rows to a table of the same shape, in the same run on the same engine. The two results are compared row
 // for row before any figure is printed.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { lastPeriods, periodAt, periodBounds } from '../contracts/indicator-periods.ts';
 import { buildDeps } from '../server/main.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { systemContext } from '../server/platform/context.ts';
-import { type Database, openEmbeddedDatabase, openServerDatabase, withTransaction } from '../server/platform/db.ts';
+import { type Database, withTransaction } from '../server/platform/db.ts';
 import { newId } from '../server/platform/ids.ts';
 import { migrate } from '../server/platform/migrate.ts';
 import { progressBar } from '../server/platform/progress.ts';
 import { computeIndicator, createIndicator } from '../server/modules/indicators/index.ts';
 import { insertDemoProvince, rng } from '../server/modules/regions/index.ts';
+import { embeddedDatabase, printTable, serverDatabase } from './databases.ts';
 import { summarize } from './stats.ts';
 
 type Options = { villages: number; months: number; runs: number };
@@ -54,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
 
   const lines: Line[] = [];
   for (const engine of engines) {
-    const { db, cleanup } = engine === 'server' ? await serverDatabase(values.server) : await embeddedDatabase();
+    const { db, cleanup } = engine === 'server' ? await serverDatabase(values.server, 'indicators') : await embeddedDatabase();
     process.stdout.write(`\n== ${db.describe}\n`);
     try {
       lines.push(...(await measure(db, engine, o)));
@@ -64,35 +61,11 @@ export async function run(args: string[]): Promise<void> {
     }
   }
   const head: Line = { engine: 'engine', workload: 'workload', figure: 'service', baseline: 'hand SQL (same run)', ratio: 'service/baseline' };
-  const keys = Object.keys(head) as (keyof Line)[];
-  const widths = keys.map((k) => Math.max(...[head, ...lines].map((l) => l[k].length)));
-  const fmt = (l: Line) => keys.map((k, i) => l[k].padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  process.stdout.write(`\n${fmt(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
+  process.stdout.write('\n');
+  printTable(head, lines);
 }
 
-async function serverDatabase(url: string): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  const name = `yunzheng_bench_indicators_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    db: openServerDatabase(u.toString(), 4),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}
 
-async function embeddedDatabase(): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yunzheng-bench-'));
-  return { db: await openEmbeddedDatabase(dir), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** The same computation as one statement: pair per village, roll up by prefix, one row per region and period. */
 const HAND_SQL = `

@@ -5,23 +5,20 @@
 //   (b) the 10 nearest entities of a type among 1,000,000 (NGSI-LD near query), against a raw KNN SELECT;
 //   (c) the roll-up of one attribute over a year of daily values of every village to every level, against a
 //       hand-written GROUP BY GROUPING SETS of the same data.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildDeps } from '../server/main.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { systemContext } from '../server/platform/context.ts';
-import { type Database, openEmbeddedDatabase, openServerDatabase, withTransaction } from '../server/platform/db.ts';
+import { type Database, withTransaction } from '../server/platform/db.ts';
 import type { Deps } from '../server/platform/deps.ts';
 import { migrate } from '../server/platform/migrate.ts';
 import { progressBar } from '../server/platform/progress.ts';
 import { DEMO_BOUNDS, insertDemoProvince, rng } from '../server/modules/regions/index.ts';
 import { CORE_CONTEXT, queryEntities, rollup, upsertBatch } from '../server/modules/twin/index.ts';
+import { embeddedDatabase, printTable, serverDatabase } from './databases.ts';
 import { summarize } from './stats.ts';
 
 const VOCAB = 'https://uri.etsi.org/ngsi-ld/default-context/';
@@ -54,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
   };
   const lines: Line[] = [];
   for (const engine of values.engines.split(',')) {
-    const { db, cleanup } = engine === 'server' ? await serverDatabase(values.server) : await embeddedDatabase();
+    const { db, cleanup } = engine === 'server' ? await serverDatabase(values.server, 'twin') : await embeddedDatabase();
     process.stdout.write(`\n== ${db.describe}\n`);
     try {
       lines.push(...(await runOn(db, o)));
@@ -65,37 +62,10 @@ export async function run(args: string[]): Promise<void> {
   }
   process.stdout.write('\n');
   const head: Line = { engine: 'engine', workload: 'workload', figure: 'service', baseline: 'baseline (same run)', ratio: 'service/baseline' };
-  const keys = Object.keys(head) as (keyof Line)[];
-  const widths = keys.map((k) => Math.max(...[head, ...lines].map((l) => l[k].length)));
-  const fmt = (l: Line) => keys.map((k, i) => l[k].padEnd(widths[i] ?? 0)).join('  ');
-  process.stdout.write(`${fmt(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
+  printTable(head, lines);
 }
 
-/** A fresh database on the server (dropped afterwards), so the bench never touches real data. */
-async function serverDatabase(url: string): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  const name = `yunzheng_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    db: openServerDatabase(u.toString(), 4),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}
 
-/** The embedded engine in a temporary folder on disk (the data does not fit in memory). */
-async function embeddedDatabase(): Promise<{ db: Database; cleanup: () => Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yunzheng-bench-'));
-  return { db: await openEmbeddedDatabase(dir), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 async function runOn(db: Database, o: Options): Promise<Line[]> {
   const engine = db.engine;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `yunzheng` command: start, migrate, seed demo, import regions/boundaries, users create, audit verify, dataset publish,
-// plan export/import, simulate.
+// plan export/import, simulate, indicator list/compute/report.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,7 @@ const backflow = () => import('./modules/backflow/index.ts');
 const demo = () => import('./modules/demo/index.ts');
 const dispatch = () => import('./modules/dispatch/index.ts');
 const identity = () => import('./modules/identity/index.ts');
+const indicators = () => import('./modules/indicators/index.ts');
 const regions = () => import('./modules/regions/index.ts');
 
 const USAGE = `Usage: yunzheng <command> [options]
@@ -53,6 +54,13 @@ Commands:
            [--variant 'NAME=TYPE@REGION+N[,TYPE@REGION-N…]']… [--json] [--as USERNAME]
                                  replay the region's incidents of a period (default: the last year) against
                                  the resources and plans, and each variant beside the configuration as it is
+  indicator list [--json]        the indicators with their period and when they were last computed
+  indicator compute CODE|all [--from PERIOD] [--to PERIOD] [--alerts] [--as USERNAME]
+                                 compute for every region (default: the current and previous period); --alerts
+                                 also raises and closes alerts for the periods computed
+  indicator report CODE FILE.csv [--as USERNAME]
+                                 report values (CSV: regionCode,period,component,value; component numerator or
+                                 denominator, numerator when blank) — all or nothing
 
 --as USERNAME acts as that account (its roles and scope apply; the audit log names it); without it the command
 acts as the platform itself.
@@ -424,6 +432,102 @@ async function simulateCommand(config: Config, rest: string[]): Promise<number> 
   });
 }
 
+/** Periods computed per step of `indicator compute` (one line of progress each). */
+const COMPUTE_STEP = 12;
+
+async function indicatorCommand(config: Config, sub: string | undefined, rest: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { from: { type: 'string' }, to: { type: 'string' }, alerts: { type: 'boolean' }, json: { type: 'boolean' }, as: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.as === '') usage('--as needs a username');
+  const mod = await indicators();
+  const { buildDeps } = await main();
+  const { periodRange } = await import('../contracts/indicator-periods.ts');
+  if (sub === 'list') {
+    if (positionals.length) usage('indicator list takes no arguments');
+    return withDatabase(config, async (db) => {
+      const page = await mod.listIndicators(buildDeps(config, db), await actingContext(db, values.as), { limit: 1000, offset: 0 });
+      if (values.json) await writeStdout(`${JSON.stringify(page.items, null, 2)}\n`);
+      else await writeStdout(`${page.items.map((i) => `${i.code.padEnd(32)} ${i.period.padEnd(8)} ${i.status.padEnd(8)} ${i.lastComputedAt ?? 'never computed'}  ${i.name}`).join('\n')}\n`);
+      return 0;
+    });
+  }
+  if (sub === 'compute') {
+    const [code, ...extra] = positionals;
+    if (!code || extra.length) usage('indicator compute needs one CODE (or all)');
+    return withDatabase(config, async (db) => {
+      const deps = buildDeps(config, db);
+      const ctx = await actingContext(db, values.as);
+      const all = code === 'all' ? (await mod.listIndicators(deps, ctx, { limit: 1000, offset: 0, status: 'active' })).items : [await mod.getIndicator(deps, ctx, code)];
+      for (const ind of all) {
+        // a long range is computed COMPUTE_STEP periods at a time, with progress
+        let steps: { from?: string; to?: string }[] = [{}];
+        if (values.from !== undefined || values.to !== undefined) {
+          let periods: string[];
+          try {
+            periods = periodRange(ind.period, values.from ?? values.to ?? '', values.to ?? values.from ?? '', 10_000);
+          } catch (err) {
+            usage(`--from/--to: ${(err as Error).message}`);
+          }
+          if (!periods.length) usage('--from is after --to');
+          steps = [];
+          for (let i = 0; i < periods.length; i += COMPUTE_STEP) steps.push({ from: periods[i], to: periods[Math.min(periods.length, i + COMPUTE_STEP) - 1] });
+        }
+        const bar = progressBar(`${ind.code}`, steps.length);
+        let values_ = 0;
+        let raised = 0;
+        for (const [i, step] of steps.entries()) {
+          const r = await mod.computeIndicator(deps, ctx, ind.code, { ...step, ...(values.alerts ? { alerts: true } : {}) });
+          values_ += r.values;
+          raised += r.alertsRaised;
+          bar.update(i + 1, steps.length);
+        }
+        bar.done(`${values_} values, ${raised} alert(s) raised`);
+      }
+      return 0;
+    });
+  }
+  if (sub === 'report') {
+    const [code, file, ...extra] = positionals;
+    if (!code || !file || extra.length) usage('indicator report needs CODE and FILE.csv');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      usage(`cannot read ${file}: ${(err as Error).message}`);
+    }
+    const { parseCsv } = await regions();
+    const rows = parseCsv(text).filter((r) => r.some((c) => c.trim() !== ''));
+    const header = rows[0]?.map((c) => c.trim());
+    const at = (name: string) => header?.indexOf(name) ?? -1;
+    if (!header || at('regionCode') < 0 || at('period') < 0 || at('value') < 0) usage(`${file}: the first line names the columns regionCode,period,component,value`);
+    const items = rows.slice(1).map((r, i) => {
+      const value = Number(r[at('value')]);
+      if (!Number.isFinite(value) || (r[at('value')] ?? '').trim() === '') usage(`${file} line ${i + 2}: value is not a number`);
+      const component = at('component') >= 0 ? (r[at('component')] ?? '').trim() || 'numerator' : 'numerator';
+      if (component !== 'numerator' && component !== 'denominator') usage(`${file} line ${i + 2}: component is numerator or denominator`);
+      return { regionCode: (r[at('regionCode')] ?? '').trim(), period: (r[at('period')] ?? '').trim(), component: component as 'numerator' | 'denominator', value };
+    });
+    if (!items.length) usage(`${file} holds no values`);
+    return withDatabase(config, async (db) => {
+      const deps = buildDeps(config, db);
+      const ctx = await actingContext(db, values.as);
+      // all or nothing: the file is checked before anything is written
+      if (items.length > 5000) usage(`${file}: at most 5,000 values per report (split the file)`);
+      const { ReportInput } = await import('../contracts/indicators.ts');
+      const parsed = ReportInput.safeParse({ items });
+      if (!parsed.success) usage(parsed.error.issues.map((x) => `${file} line ${Number(x.path[1] ?? 0) + 2}: ${x.path.slice(2).join('.')} ${x.message}`).join('\n'));
+      const r = await mod.reportValues(deps, ctx, code, parsed.data);
+      process.stdout.write(`${code}: ${r.accepted} value(s) reported for ${r.periods.join(', ')}; the next scheduled run recomputes those periods\n`);
+      return 0;
+    });
+  }
+  usage(sub ? `unknown indicator command: ${sub}` : 'indicator needs list, compute or report');
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (!command) usage('no command given');
@@ -558,6 +662,8 @@ async function run(argv: string[]): Promise<number> {
       return simulateCommand(config, sub === undefined ? rest : [sub, ...rest]);
     case 'plan':
       return planCommand(config, sub, rest);
+    case 'indicator':
+      return indicatorCommand(config, sub, rest);
     default:
       usage(`unknown command: ${command}`);
   }

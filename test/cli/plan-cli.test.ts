@@ -2,16 +2,10 @@
 // `yunzheng plan export` and `yunzheng plan import`: a plan version written as a YAML or JSON package, and a
 // package imported into another county with its bind report; dry runs, refusals and `--as` write nothing.
 // `yunzheng simulate`: the same replay as the API, as a table or JSON, with variants and clear refusals.
-import crypto from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { PlanPackage } from '../../contracts/dispatch-plans.ts';
 import { buildDeps } from '../../server/main.ts';
@@ -19,20 +13,19 @@ import { createPlan, seedDemoIncidents, seedDemoPlans, seedDemoResources, transi
 import type { Simulation } from '../../contracts/dispatch-simulation.ts';
 import { demoPlanInputs } from '../../server/modules/dispatch/plans.demo.ts';
 import { importRegionsCsv } from '../../server/modules/regions/index.ts';
-import { loadConfig, testEnvironment } from '../../server/platform/config.ts';
+import { loadConfig } from '../../server/platform/config.ts';
 import { systemContext } from '../../server/platform/context.ts';
-import { type Database, openEmbeddedDatabase, openServerDatabase } from '../../server/platform/db.ts';
+import type { Database } from '../../server/platform/db.ts';
+import { type CliHarness, cliHarness } from '../helpers/cli-harness.ts';
 import { templateAccounts } from '../helpers/template.ts';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'yunzheng.js');
 const PROVINCE = '990000000000';
 /** A county added without any organization: no role binds there. */
 const BARE_COUNTY = { code: '980101000000', name: '空白县' };
 const REVISED_NAME = '防汛应急预案（修订稿）';
 
+let h: CliHarness;
 let dataDir: string;
-/** The PostgreSQL server database of this file, when the run is on PostgreSQL server. */
-let server: { url: string; drop(): Promise<void> } | undefined;
 let countyA: string;
 let countyB: string;
 /** A county of another city than the dispatcher's, holding no plan: where packages are imported. */
@@ -44,27 +37,9 @@ let floodId: string;
 /** The province's emergency management department. */
 let provinceEmergency: string;
 
-function cli(args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, YZ_DATA_DIR: dataDir, YZ_LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  if (server) env.DATABASE_URL = server.url;
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** Opens the database the CLI uses, between two commands. */
-async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = server ? openServerDatabase(server.url, 2) : await openEmbeddedDatabase(dataDir);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-async function rows<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
-  return withDb(async (db) => (await db.pool.query<R>(sql, values)).rows);
-}
+const cli = (args: string[]) => h.cli(args);
+const withDb = <T>(fn: (db: Database) => Promise<T>) => h.withDb(fn);
+const rows = <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => h.rows<R>(sql, values);
 
 /** Every row an import or a refusal could write. */
 async function written(): Promise<Record<string, number>> {
@@ -75,39 +50,9 @@ async function written(): Promise<Record<string, number>> {
   return r as Record<string, number>;
 }
 
-/** Copies this run's template database to where the CLI will find it. */
-async function copyTemplate(): Promise<void> {
-  const env = testEnvironment();
-  const info = inject('yzTemplate');
-  if (env.engine === 'server' && env.serverUrl && info.serverTemplate) {
-    const base = env.serverUrl;
-    const name = `yz_test_${crypto.randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${info.serverTemplate}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    server = {
-      url: url.toString(),
-      async drop() {
-        const a = new pg.Client({ connectionString: base });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-    return;
-  }
-  // the template's embedded data folder, unpacked into the data folder the CLI opens
-  const tar = fs.readFileSync(path.join(info.dir, 'embedded.tar'));
-  const lite = await PGlite.create({ dataDir: path.join(dataDir, 'pg'), loadDataDir: new Blob([tar]), extensions: { btree_gist } });
-  await lite.close();
-}
-
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yz-plan-cli-'));
-  await copyTemplate();
+  h = await cliHarness('yz-plan-cli-');
+  dataDir = h.dataDir;
   const accounts = templateAccounts();
   const scopeOf = (username: string) => accounts.find((a) => a.username === username)?.scope as string;
   countyA = scopeOf('operator-a');
@@ -143,8 +88,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await server?.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await h?.close();
 });
 
 function readPackage(text: string, format: 'yaml' | 'json'): PlanPackage {

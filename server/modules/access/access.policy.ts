@@ -87,7 +87,7 @@ const POLICY_WRITE: Action[] = ['policy:read', 'policy:write'];
 /** What each role may do (within its scope). */
 export const ROLE_GRANTS: Record<Role, readonly Action[]> = {
   // 系统管理员: the platform's structure and accounts, but not roles of the separated administrators nor the audit log.
-  'system-admin': [...EVERYONE, ...POLICY_WRITE, ...INDICATOR_READ, 'indicator:write', ...TASK_READ, 'task:write', ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
+  'system-admin': [...EVERYONE, ...POLICY_WRITE, ...INDICATOR_WRITE, ...TASK_READ, 'task:write', ...TWIN_WRITE, ...DATASET_WRITE, ...INCIDENT_MANAGE, ...WARNING_ISSUE, ...RESOURCE_WRITE, ...PLAN_PUBLISH, 'resource-type:write', 'region:write', 'region:change', 'region:import', 'org:write', 'user:read', 'user:write'],
   // 安全保密管理员: grants, clearance, lockouts and data classification.
   'security-admin': [...EVERYONE, 'user:read', 'user:grant', 'classification:read', 'classification:write'],
   // 安全审计员: reads the audit log, nothing else.

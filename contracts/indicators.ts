@@ -277,6 +277,8 @@ export const IndicatorAlert = z.object({
   taskIds: z.array(z.string()),
   incidentId: z.string().nullable(),
   notes: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), note: z.string().nullable() })),
+  /** the actions the caller may take now */
+  actions: z.array(z.enum(['acknowledge', 'close', 'comment'])),
 });
 export type IndicatorAlert = z.infer<typeof IndicatorAlert>;
 

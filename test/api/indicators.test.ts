@@ -286,6 +286,8 @@ describe('visibility', () => {
     ok(await call('province-admin', 'POST', '/api/indicators/incident.count/compute', {}));
     const a = ok<Page<IndicatorAlert>>(await get('dispatcher', `/api/indicator-alerts?indicator=incident.count&region=${countyA}`)).items[0] as IndicatorAlert;
     expect(a).toMatchObject({ level: 'alarm', planOpened: false, taskIds: [] });
+    expect(a.actions).toEqual(['acknowledge', 'close', 'comment']);
+    expect(ok<IndicatorAlert>(await get('operator-a', `/api/indicator-alerts/${a.id}`)).actions).toEqual([]);
     expectProblem(await call('operator-a', 'POST', `/api/indicator-alerts/${a.id}/actions`, { action: 'acknowledge' }), 403);
     expectProblem(await call('dispatcher', 'POST', `/api/indicator-alerts/${a.id}/actions`, { action: 'comment' }), 400);
     expect(ok<IndicatorAlert>(await call('dispatcher', 'POST', `/api/indicator-alerts/${a.id}/actions`, { action: 'acknowledge', note: '已安排分析' })).status).toBe('acknowledged');

@@ -78,7 +78,7 @@ export async function cockpit(deps: Deps, ctx: RequestContext, regionCode?: stri
     region: { code: region.code, name: region.name, level: region.level as Level, parentCode: region.parent_code },
     path,
     indicators,
-    alerts: { ...counts, latest: latest.rows.map(presentAlert) },
+    alerts: { ...counts, latest: latest.rows.map((r) => presentAlert(ctx, r)) },
     incidents,
     tasks,
     children: childRows.map((c) => ({ code: c.code, name: c.name, level: c.level, alarms: alarms.get(c.prefix) ?? 0 })),

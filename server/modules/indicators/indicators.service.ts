@@ -18,7 +18,7 @@ import { newId } from '../../platform/ids.ts';
 import { type MeasureWindow, params, type Params } from '../../platform/measure.ts';
 import { publish } from '../../platform/outbox.ts';
 import { type Periodic, startPeriodic } from '../../platform/periodic.ts';
-import { authorize } from '../access/index.ts';
+import { authorize, decide } from '../access/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { incidentMeasureSql, reportIncident, validateIncidentMeasure } from '../dispatch/index.ts';
 import { getOrganization } from '../identity/index.ts';
@@ -83,7 +83,14 @@ export function presentValue(r: store.ValueRecord, direction: store.IndicatorRec
   };
 }
 
-export function presentAlert(r: store.AlertRecord): IndicatorAlert {
+/** What the caller may do to an alert: indicator writers of its region act on it while it is open. */
+function alertActions(ctx: RequestContext, r: store.AlertRecord): IndicatorAlert['actions'] {
+  if (!decide(ctx.actor, 'indicator:write', { regionCode: r.region_code }).allow) return [];
+  if (r.status === 'closed') return ['comment'];
+  return r.status === 'open' ? ['acknowledge', 'close', 'comment'] : ['close', 'comment'];
+}
+
+export function presentAlert(ctx: RequestContext, r: store.AlertRecord): IndicatorAlert {
   return {
     id: r.id,
     indicatorId: r.indicator_id,
@@ -105,6 +112,7 @@ export function presentAlert(r: store.AlertRecord): IndicatorAlert {
     taskIds: r.task_ids,
     incidentId: r.incident_id,
     notes: r.notes,
+    actions: alertActions(ctx, r),
   };
 }
 
@@ -569,7 +577,7 @@ export async function listAlerts(deps: Deps, ctx: RequestContext, q: AlertQuery)
     regionPrefix = region.prefix;
   }
   const { rows, total } = await store.listAlerts(db, { scopePrefix: ctx.actor.scopePrefix, status: q.status, open: q.open, indicatorId, regionPrefix, level: q.level }, q.limit, q.offset);
-  return { items: rows.map(presentAlert), total, limit: q.limit, offset: q.offset };
+  return { items: rows.map((r) => presentAlert(ctx, r)), total, limit: q.limit, offset: q.offset };
 }
 
 export async function getAlert(deps: Deps, ctx: RequestContext, id: string): Promise<IndicatorAlert> {
@@ -579,7 +587,7 @@ export async function getAlert(deps: Deps, ctx: RequestContext, id: string): Pro
     throw new NotFound(`no indicator alert ${id}`);
   }
   await authorize(deps, ctx, 'indicator:read', { type: 'indicator-alert', id, regionCode: a.region_code });
-  return presentAlert(a);
+  return presentAlert(ctx, a);
 }
 
 /** Acknowledge, close (by hand) or comment on an alert. */
@@ -600,6 +608,6 @@ export async function actOnAlert(deps: Deps, ctx: RequestContext, id: string, in
     await store.updateAlert(tx, id, patch, { by: ctx.actor.username, action: input.action, note: input.note ?? null });
     await recordAudit(tx, ctx, deps.config.auditHash, { action: `indicator.alert.${input.action}`, resourceType: 'indicator-alert', resourceId: id, regionCode: cur.region_code, details: { note: input.note ?? null } });
   });
-  return presentAlert((await store.findAlert(db, id)) as store.AlertRecord);
+  return presentAlert(ctx, (await store.findAlert(db, id)) as store.AlertRecord);
 }
 

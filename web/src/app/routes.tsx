@@ -3,7 +3,7 @@
 // Each page is its own chunk (React.lazy), so signing in downloads only the shell.
 import {
   AimOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, BellOutlined, CarryOutOutlined, DashboardOutlined, DatabaseOutlined, DeploymentUnitOutlined, FileProtectOutlined, FundOutlined,
-  GlobalOutlined, NotificationOutlined, TeamOutlined, ExperimentOutlined, WarningOutlined,
+  GlobalOutlined, NotificationOutlined, ProfileOutlined, ShopOutlined, TeamOutlined, ExperimentOutlined, WarningOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-zh-cn.ts';
@@ -153,6 +153,22 @@ export const ROUTES: readonly RouteDef[] = [
     icon: <CarryOutOutlined />,
     permission: 'task:read',
     component: lazy(() => import('../features/tasks/tasks-page.tsx')),
+  },
+  {
+    key: 'policies',
+    group: 'collaboration',
+    labelKey: 'nav.policies',
+    icon: <ProfileOutlined />,
+    permission: 'policy:read',
+    component: lazy(() => import('../features/policies/policies-page.tsx')),
+  },
+  {
+    key: 'service-market',
+    group: 'collaboration',
+    labelKey: 'nav.serviceMarket',
+    icon: <ShopOutlined />,
+    permission: 'task:read',
+    component: lazy(() => import('../features/service-market/service-market-page.tsx')),
   },
   {
     key: 'audit',

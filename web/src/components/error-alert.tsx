@@ -21,6 +21,7 @@ const STATUS_TITLES: Record<number, MessageKey> = {
   403: 'problem.403',
   404: 'problem.404',
   409: 'problem.409',
+  413: 'problem.413',
   423: 'problem.423',
   429: 'problem.429',
 };

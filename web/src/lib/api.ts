@@ -82,6 +82,17 @@ async function problemOf(res: Response): Promise<Problem> {
   };
 }
 
+/** The error of a request that never reached the server. */
+function networkError(): ApiError {
+  return new ApiError({
+    type: 'about:blank',
+    title: 'Network error',
+    status: 0,
+    code: 'network-error',
+    detail: '无法连接服务器，请检查网络 · Cannot reach the server',
+  });
+}
+
 const SESSION_PATHS = ['/api/auth/login', '/api/auth/me', '/api/auth/logout'];
 
 /** Sends a request and returns the parsed JSON answer (undefined for 204). Throws ApiError on failure. */
@@ -100,13 +111,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError({
-      type: 'about:blank',
-      title: 'Network error',
-      status: 0,
-      code: 'network-error',
-      detail: '无法连接服务器，请检查网络 · Cannot reach the server',
-    });
+    throw networkError();
   }
   if (!res.ok) {
     const problem = await problemOf(res);
@@ -116,6 +121,33 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   // The server's answers follow contracts/*.ts; the console trusts its own API rather than re-validating.
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * Sends `file` itself as the request body (with its media type) and returns the parsed JSON answer.
+ * Throws ApiError on failure, as `request` does.
+ */
+export async function upload<T>(path: string, query: Query | undefined, file: Blob, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, query), {
+      method: 'POST',
+      headers: { Accept: 'application/json, application/problem+json', 'Content-Type': file.type || 'application/octet-stream' },
+      credentials: 'same-origin',
+      body: file,
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw networkError();
+  }
+  if (!res.ok) {
+    const problem = await problemOf(res);
+    if (res.status === 401) unauthenticatedListeners.forEach((l) => l());
+    throw new ApiError(problem);
+  }
+  const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
 

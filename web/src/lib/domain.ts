@@ -101,4 +101,6 @@ export type Permission =
   | 'task:write'
   | 'indicator:read'
   | 'indicator:report'
-  | 'indicator:write';
+  | 'indicator:write'
+  | 'policy:read'
+  | 'policy:write';

@@ -53,3 +53,23 @@ export function formatTime(iso: string | null | undefined, lang: Language): stri
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
+
+/** A local date and time `days` from now, as a datetime-local input holds it. */
+export function localDateTimeIn(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A datetime-local value (local time) as an ISO timestamp, or '' when it is not a time. */
+export function isoOfLocal(value: string | undefined): string {
+  const ms = value ? new Date(value).getTime() : Number.NaN;
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+}
+
+/** A size in bytes as people read it: "812 B", "14.2 KB", "3.5 MB". */
+export function formatBytes(bytes: number, lang: Language): string {
+  if (bytes < 1024) return `${formatNumber(bytes, lang)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, lang, 1)} KB`;
+  return `${formatNumber(bytes / 1024 / 1024, lang, 1)} MB`;
+}

@@ -537,4 +537,24 @@ describe('policies, goals and the five linkages; the service market', () => {
     await shot(page, 'policy-linkage-en.png');
     expect(errors).toEqual([]);
   });
+
+  it('leads back to the policy from an indicator and from an organization', async () => {
+    const { page, errors } = await session.openPage();
+    await session.signIn(page, account('province-admin'));
+    const linkage = await (await apiAs('province-admin'))<Linkage>('GET', `/api/policies/${CODE}/linkage`);
+    const indicator = linkage.indicators[0]?.code as string;
+    await page.goto(`${session.server.baseUrl}/#/indicators/${encodeURIComponent(indicator)}`);
+    await page.getByTestId('indicator-policies-tab').click();
+    const fromIndicator = page.getByTestId('related-policy-link');
+    await expect.poll(() => fromIndicator.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    expect(await page.getByTestId('related-policies').innerText()).toContain(CODE);
+    await page.goto(`${session.server.baseUrl}/#/organizations`);
+    const row = page.getByTestId('org-table').locator('tr', { hasText: socialOrg.name }).first();
+    await row.locator('.ant-table-row-expand-icon').click();
+    const fromOrg = page.getByTestId('org-policies').getByTestId('related-policy-link');
+    await expect.poll(() => fromOrg.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    await fromOrg.click();
+    await expect.poll(() => page.url(), { timeout: UI_TIMEOUT }).toContain(`#/policies/${CODE}/linkage`);
+    expect(errors).toEqual([]);
+  });
 });

@@ -12,6 +12,7 @@ import type { MessageKey } from '../../i18n/messages-zh-cn.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useAsync, useDebounced } from '../../lib/use-async.ts';
 import { auditApi } from './audit-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 type Outcome = AuditRecord['outcome'];
 const OUTCOME_COLOR: Record<Outcome, string> = { success: 'green', denied: 'orange', failure: 'red' };
@@ -272,14 +273,7 @@ export default function AuditPage(_props: PageProps) {
               />
             ),
           }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
     </>

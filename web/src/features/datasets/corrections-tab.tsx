@@ -11,6 +11,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { datasetsApi } from './datasets-api.ts';
 import { FieldValueView, fieldTitle } from './field-value.tsx';
+import { tablePagination } from '../../lib/paging.ts';
 
 type Props = { dataset: Dataset; onDecided: () => void };
 type StatusFilter = CorrectionStatus | 'all';
@@ -167,13 +168,7 @@ export function CorrectionsTab({ dataset, onDecided }: Props) {
         loading={list.loading}
         scroll={{ x: 1100 }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="correction-empty">{t('dataset.noCorrections')}</span>} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (current, pageSize) => setPage({ current, pageSize }),
-        }}
+        pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
       />
       <DecisionDialog
         dataset={dataset}

@@ -19,6 +19,7 @@ import { CorrectionsTab } from './corrections-tab.tsx';
 import { datasetsApi } from './datasets-api.ts';
 import { RowsTab } from './rows-tab.tsx';
 import { VersionsTab } from './versions-tab.tsx';
+import { tablePagination } from '../../lib/paging.ts';
 
 const TABS = ['rows', 'versions', 'corrections'] as const;
 type TabKey = (typeof TABS)[number];
@@ -121,13 +122,7 @@ function DatasetList() {
           loading={list.loading}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="dataset-empty">{t('dataset.empty')}</span>} /> }}
           onRow={(d) => ({ onDoubleClick: () => navigate(`/datasets/${encodeURIComponent(d.code)}`) })}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
     </>

@@ -13,6 +13,7 @@ import { useAsync, useDebounced } from '../../lib/use-async.ts';
 import { CorrectionDialog } from './correction-dialog.tsx';
 import { datasetsApi } from './datasets-api.ts';
 import { FieldValueView, fieldTitle } from './field-value.tsx';
+import { tablePagination } from '../../lib/paging.ts';
 
 type Props = { dataset: Dataset; asOf: number | undefined; onAsOf: (version: number | undefined) => void; onProposed: () => void };
 
@@ -160,14 +161,7 @@ export function RowsTab({ dataset, asOf, onAsOf, onProposed }: Props) {
             />
           ),
         }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: rows.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (current, pageSize) => setPage({ current, pageSize }),
-        }}
+        pagination={tablePagination(page, setPage, rows.data?.total ?? 0, t)}
       />
       <CorrectionDialog
         dataset={dataset}

@@ -18,6 +18,7 @@ import { IncidentDrawer } from './incident-drawer.tsx';
 import { GradeTag, StatusTag } from './incident-labels.tsx';
 import { type IncidentFilter, incidentsApi } from './incidents-api.ts';
 import { ReportDialog } from './report-dialog.tsx';
+import { tablePagination } from '../../lib/paging.ts';
 
 /** The deadline of the stage an incident is in, or null once no work is owed. */
 function currentDue(i: Incident): string | null {
@@ -165,13 +166,7 @@ export default function IncidentsPage({ params }: PageProps) {
           loading={list.loading}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('incident.empty')} /> }}
           onRow={(i) => ({ onDoubleClick: () => navigate(`/incidents/${i.id}`) })}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <IncidentDrawer id={openId} onClose={() => navigate('/incidents')} onChanged={() => setTick((n) => n + 1)} />

@@ -18,6 +18,7 @@ import { AlertActionDialog, type AlertActionName } from './alert-action-dialog.t
 import { AlertDrawer } from './alert-drawer.tsx';
 import { AlertLevelTag, AlertStatusTag, formatIndicatorValue, indicatorName, RegionLabel } from './indicator-labels.tsx';
 import { type AlertFilter, indicatorsApi } from './indicators-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 type OpenFilter = 'open' | 'closed' | 'all';
 
@@ -179,14 +180,7 @@ export default function IndicatorAlertsPage({ params }: PageProps) {
           rowClassName={(a) => (a.id === openId ? 'ant-table-row-selected' : '')}
           onRow={(a) => ({ onDoubleClick: () => open(a.id), 'data-testid': 'alert-row', 'data-id': a.id, 'data-status': a.status } as React.HTMLAttributes<HTMLElement>)}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="alert-empty">{t(openFilter === 'open' ? 'indicator.alertsEmptyOpen' : 'indicator.alertsEmpty')}</span>} /> }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <AlertDrawer id={openId} nameOf={nameOf} onClose={() => open(null)} onAct={(alert, action) => setActing({ alert, action })} tick={tick} />

@@ -28,6 +28,7 @@ import { RankingChart } from './ranking-chart.tsx';
 import { RegionStatusMap } from './region-status-map.tsx';
 import { TargetsEditor } from './targets-editor.tsx';
 import { type TrendPoint, TrendChart } from './trend-chart.tsx';
+import { RelatedPolicies } from '../policies/related-policies.tsx';
 
 /** Periods the trend shows. */
 const TREND = { day: 30, week: 26, month: 24, quarter: 12, year: 10 } as const;
@@ -137,7 +138,7 @@ function IndicatorBody({ ind, region, onRegion, onChanged }: { ind: Indicator; r
   const [computeError, setComputeError] = useState<unknown>(undefined);
   const [editingTargets, setEditingTargets] = useState(false);
   const [view, setView] = useState<'bars' | 'map'>('bars');
-  const [infoTab, setInfoTab] = useState<'definition' | 'plan'>('definition');
+  const [infoTab, setInfoTab] = useState<'definition' | 'plan' | 'policies'>('definition');
 
   const compute = async () => {
     setComputing(true);
@@ -327,12 +328,13 @@ function IndicatorBody({ ind, region, onRegion, onChanged }: { ind: Indicator; r
             tabList={[
               { key: 'definition', label: t('indicator.definition') },
               { key: 'plan', label: <span data-testid="indicator-plan-tab">{t('indicator.plan')}{ind.analysisPlan ? ` · ${ind.analysisPlan.tasks.length + ind.analysisPlan.checks.length}` : ''}</span> },
+              ...(can('policy:read') ? [{ key: 'policies', label: <span data-testid="indicator-policies-tab">{t('policy.related.title')}</span> }] : []),
             ]}
             activeTabKey={infoTab}
-            onTabChange={(k) => setInfoTab(k === 'plan' ? 'plan' : 'definition')}
+            onTabChange={(k) => setInfoTab(k === 'plan' || k === 'policies' ? k : 'definition')}
             tabProps={{ size: 'small' }}
           >
-            {infoTab === 'definition' ? <IndicatorDefinition ind={ind} /> : <AnalysisPlanView ind={ind} />}
+            {infoTab === 'definition' ? <IndicatorDefinition ind={ind} /> : infoTab === 'plan' ? <AnalysisPlanView ind={ind} /> : <RelatedPolicies by={{ indicator: ind.code }} />}
           </Card>
         </Col>
         <Col span={24}>

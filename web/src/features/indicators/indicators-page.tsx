@@ -18,6 +18,7 @@ import { useAsync, useDebounced } from '../../lib/use-async.ts';
 import { formatIndicatorValue, GapText, indicatorName, ValueStatusTag } from './indicator-labels.tsx';
 import { IndicatorView } from './indicator-view.tsx';
 import { type IndicatorFilter, indicatorsApi, PERIOD_KIND_LIST } from './indicators-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 export default function IndicatorsPage({ params }: PageProps) {
   const code = params[0];
@@ -144,14 +145,7 @@ function Catalog() {
           loading={list.loading}
           onRow={(x) => ({ onDoubleClick: () => open(x), 'data-testid': 'indicator-row', 'data-code': x.code } as React.HTMLAttributes<HTMLElement>)}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="indicator-empty">{t(q || period || keyOnly ? 'indicator.emptyFiltered' : 'indicator.empty')}</span>} /> }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
     </>

@@ -14,6 +14,8 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useAsync, useDebounced } from '../../lib/use-async.ts';
 import { OrganizationFormDrawer } from './organization-form.tsx';
 import { organizationsApi } from './organizations-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
+import { RelatedPolicies } from '../policies/related-policies.tsx';
 
 type KindFilter = 'all' | Organization['kind'];
 
@@ -164,14 +166,8 @@ export default function OrganizationsPage(_props: PageProps) {
           dataSource={list.data?.items ?? []}
           loading={list.loading}
           scroll={{ x: 1100 }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          expandable={can('policy:read') ? { expandedRowRender: (o) => <div data-testid="org-policies"><Typography.Text strong>{t('policy.related.title')}</Typography.Text><RelatedPolicies by={{ organization: o.id }} /></div> } : undefined}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <OrganizationFormDrawer

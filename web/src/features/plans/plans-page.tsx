@@ -18,6 +18,7 @@ import { useAsync, useDebounced } from '../../lib/use-async.ts';
 import { incidentsApi } from '../incidents/incidents-api.ts';
 import { PlanDrawer } from './plan-drawer.tsx';
 import { PLAN_STATUS_LIST, plansApi, STATUS_COLORS } from './plans-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 function ImportDialog({ open, onClose, onImported }: { open: boolean; onClose: () => void; onImported: (id: string) => void }) {
   const { t } = useI18n();
@@ -137,13 +138,7 @@ export default function PlansPage({ params }: PageProps) {
           dataSource={list.data?.items ?? []}
           loading={list.loading}
           onRow={(r) => ({ onDoubleClick: () => open(r.id) })}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <PlanDrawer id={selected} onClose={() => open(null)} onChanged={() => setTick((x) => x + 1)} />

@@ -17,6 +17,7 @@ import { TaskDeadline, TaskStatusTag } from '../tasks/task-labels.tsx';
 import { TASK_STATUS_LIST, tasksApi } from '../tasks/tasks-api.ts';
 import { LinkageGraph, type LinkTarget } from './linkage-graph.tsx';
 import { policiesApi } from './policies-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 type Props = { code: string; policyId: string; tick: number; onOpenTask: (id: string) => void };
 type Org = Linkage['organizations'][number];
@@ -273,15 +274,7 @@ function PolicyTasks({ linkage, policyId, tick, goalId, organizationId, onGoal, 
         dataSource={list.data?.items ?? []}
         loading={list.loading}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="linkage-tasks-empty">{t('policy.linkage.noTasks')}</span>} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          size: 'small',
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (current, pageSize) => setPage({ current, pageSize }),
-        }}
+        pagination={tablePagination(page, setPage, list.data?.total ?? 0, t, { size: 'small' })}
       />
     </Card>
   );

@@ -19,6 +19,7 @@ import { POLICY_STATUS_LIST, type PolicyFilter, type PolicyStatus, policiesApi }
 import { PolicyFormDrawer } from './policy-form.tsx';
 import { PolicyStatusTag } from './policy-labels.tsx';
 import { PolicyView } from './policy-view.tsx';
+import { tablePagination } from '../../lib/paging.ts';
 
 export default function PoliciesPage({ params }: PageProps) {
   const code = params[0];
@@ -122,14 +123,7 @@ function PolicyList() {
           loading={list.loading}
           onRow={(p) => ({ onDoubleClick: () => open(p), 'data-testid': 'policy-row', 'data-code': p.code } as React.HTMLAttributes<HTMLElement>)}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="policy-empty">{t(filtered ? 'policy.emptyFiltered' : 'policy.empty')}</span>} /> }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <PolicyFormDrawer

@@ -20,6 +20,7 @@ import { regionsApi } from '../regions/regions-api.ts';
 import { ResourceDrawer } from './resource-drawer.tsx';
 import { ResourceMap } from './resource-map.tsx';
 import { resourcesApi, STATUS_COLORS, STATUS_LIST } from './resources-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 // Dots the map draws at most; the table pages through the rest.
 const MAP_LIMIT = 1000;
@@ -149,13 +150,7 @@ export default function ResourcesPage({ params }: PageProps) {
               rowClassName={(r) => (r.id === selected ? 'ant-table-row-selected' : '')}
               onRow={(r) => ({ onDoubleClick: () => open(r.id) })}
               locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="resource-empty">{t('resource.empty')}</span>} /> }}
-              pagination={{
-                current: page.current,
-                pageSize: page.pageSize,
-                total: list.data?.total ?? 0,
-                showTotal: (total) => t('common.total', { total }),
-                onChange: (current, pageSize) => setPage({ current, pageSize }),
-              }}
+              pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
             />
           </Card>
         </Col>

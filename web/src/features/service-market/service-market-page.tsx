@@ -22,6 +22,7 @@ import { BidsTable } from './bids-table.tsx';
 import { PublishFormDrawer } from './publish-form.tsx';
 import { biddingClosed, bidStatusOf, marketApi, type Offer } from './service-market-api.ts';
 import { BidStatusTag, Money, OfferStatusTag, StandardLists } from './service-labels.tsx';
+import { tablePagination } from '../../lib/paging.ts';
 
 export default function ServiceMarketPage({ params }: PageProps) {
   const { t, lang } = useI18n();
@@ -214,14 +215,7 @@ export default function ServiceMarketPage({ params }: PageProps) {
               />
             ),
           }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <PublishFormDrawer

@@ -16,6 +16,7 @@ import { useAsync, useDebounced } from '../../lib/use-async.ts';
 import { TaskDrawer } from './task-drawer.tsx';
 import { TaskDeadline, TaskPriorityTag, TaskStatusTag } from './task-labels.tsx';
 import { TASK_STATUS_LIST, type TaskFilter, type TaskSort, tasksApi } from './tasks-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 type Scope = 'mine' | 'all';
 type View = 'list' | 'board';
@@ -159,14 +160,7 @@ export default function TasksPage({ params }: PageProps) {
             rowClassName={(x) => (x.id === openId ? 'ant-table-row-selected' : '')}
             onRow={(x) => ({ onDoubleClick: () => open(x.id) })}
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span data-testid="task-empty">{t(scope === 'mine' ? 'task.emptyMine' : 'task.empty')}</span>} /> }}
-            pagination={{
-              current: page.current,
-              pageSize: page.pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: (current, pageSize) => setPage({ current, pageSize }),
-            }}
+            pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
           />
         ) : !list.data && list.loading ? (
           <Loading />

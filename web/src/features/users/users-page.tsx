@@ -19,6 +19,7 @@ import { OrganizationPicker } from '../organizations/organization-picker.tsx';
 import { UserEditDrawer } from './user-edit.tsx';
 import { UserFormDrawer } from './user-form.tsx';
 import { usersApi } from './users-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 export default function UsersPage(_props: PageProps) {
   const { t, lang } = useI18n();
@@ -194,14 +195,7 @@ export default function UsersPage(_props: PageProps) {
           dataSource={list.data?.items ?? []}
           loading={list.loading}
           scroll={{ x: 1500 }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       {can('user:write') && (

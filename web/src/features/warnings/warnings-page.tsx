@@ -18,6 +18,7 @@ import { WarningDrawer } from './warning-drawer.tsx';
 import { WarningForm } from './warning-form.tsx';
 import { WarningStatusTag } from './warning-labels.tsx';
 import { type WarningFilter, warningsApi } from './warnings-api.ts';
+import { tablePagination } from '../../lib/paging.ts';
 
 export default function WarningsPage({ params }: PageProps) {
   const { t, lang } = useI18n();
@@ -106,13 +107,7 @@ export default function WarningsPage({ params }: PageProps) {
           dataSource={list.data?.items ?? []}
           loading={list.loading}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('warning.empty')} /> }}
-          pagination={{
-            current: page.current,
-            pageSize: page.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (current, pageSize) => setPage({ current, pageSize }),
-          }}
+          pagination={tablePagination(page, setPage, list.data?.total ?? 0, t)}
         />
       </Card>
       <WarningDrawer id={openId} onClose={() => navigate('/warnings')} onChanged={() => setTick((n) => n + 1)} />

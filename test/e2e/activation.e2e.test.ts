@@ -16,6 +16,7 @@ import type { Region } from '../../contracts/regions.ts';
 import { seedDemoPlans, seedDemoResources } from '../../server/modules/dispatch/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
+import { dialogSettled, idle, input } from '../helpers/ui.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -53,33 +54,6 @@ async function shotAt(page: Page, target: Locator, name: string): Promise<void> 
   await target.evaluate((el) => window.scrollTo({ top: el.getBoundingClientRect().top + window.scrollY - 72, behavior: 'instant' }));
   await page.waitForTimeout(300);
   await shot(page, name);
-}
-
-/** The text input of a form control marked with a test id (on the input itself or on its wrapper). */
-function input(page: Page, testId: string) {
-  return page.locator(`input[data-testid="${testId}"], textarea[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
-}
-
-/** Waits until exactly one dialog is shown and it has finished its opening animation. */
-async function dialogSettled(page: Page): Promise<Locator> {
-  await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(1);
-  const dialog = page.locator('.ant-modal-wrap:visible');
-  await expect.poll(() => dialog.locator('.ant-modal').evaluate((el) => el.getAnimations().length), { timeout: UI_TIMEOUT }).toBe(0);
-  return dialog;
-}
-
-/**
- * Whether `button` is shown, enabled and not busy — answered at once: a button that goes away meanwhile (its
- * action done) is simply not idle, where the locator's own checks would wait for it to come back.
- */
-async function idle(button: Locator): Promise<boolean> {
-  try {
-    if ((await button.count()) !== 1) return false;
-    const cls = await button.getAttribute('class', { timeout: 200 });
-    return !cls?.includes('ant-btn-loading') && (await button.isEnabled({ timeout: 200 }));
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorAlert } from '../../contracts/indicators.ts';
 import { seedDemoIncidents } from '../../server/modules/dispatch/index.ts';
 import { seedDemoIndicators } from '../../server/modules/indicators/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
+import { ink, settled } from '../helpers/ui.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -24,23 +24,6 @@ function account(username: string): { username: string; password: string; scope:
   const a = session.server.accounts.find((x) => x.username === username);
   if (!a) throw new Error(`no demo account ${username}`);
   return a;
-}
-
-/** How many pixels of the first canvas under `selector` are painted. */
-async function ink(page: Page, selector: string): Promise<number> {
-  return page.locator(`${selector} canvas`).first().evaluate((c) => {
-    const canvas = c as HTMLCanvasElement;
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
-    return n;
-  });
-}
-
-/** Waits until the table under `selector` has stopped loading and faded back in. */
-async function settled(page: Page, selector: string): Promise<void> {
-  await expect.poll(() => page.locator(`${selector} .ant-spin-blur, ${selector} .ant-spin-spinning`).count(), { timeout: UI_TIMEOUT }).toBe(0);
-  await page.waitForTimeout(500);
 }
 
 beforeAll(async () => {

@@ -17,6 +17,7 @@ import type { Task, TaskDetail } from '../../contracts/tasks.ts';
 import { seedDemoResources } from '../../server/modules/dispatch/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
+import { dialogSettled, idle, ink, input, settled } from '../helpers/ui.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -51,47 +52,6 @@ async function apiAs(username: string) {
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, name), fullPage });
-}
-
-/** How many pixels of the first canvas under `selector` are painted. */
-async function ink(page: Page, selector: string): Promise<number> {
-  return page.locator(`${selector} canvas`).first().evaluate((c) => {
-    const canvas = c as HTMLCanvasElement;
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
-    return n;
-  });
-}
-
-/** Waits until the tables under `selector` have stopped loading and faded back in. */
-async function settled(page: Page, selector: string): Promise<void> {
-  await expect.poll(() => page.locator(`${selector} .ant-spin-blur, ${selector} .ant-spin-spinning`).count(), { timeout: UI_TIMEOUT }).toBe(0);
-  await page.waitForTimeout(500);
-}
-
-/** The text input of a form control marked with a test id (on the input itself or on its wrapper). */
-function input(scope: Page | Locator, testId: string): Locator {
-  return scope.locator(`input[data-testid="${testId}"], textarea[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
-}
-
-/** Waits until exactly one dialog is shown and it has finished its opening animation. */
-async function dialogSettled(page: Page): Promise<Locator> {
-  await expect.poll(() => page.locator('.ant-modal-wrap:visible').count(), { timeout: UI_TIMEOUT }).toBe(1);
-  const dialog = page.locator('.ant-modal-wrap:visible');
-  await expect.poll(() => dialog.locator('.ant-modal').evaluate((el) => el.getAnimations().length), { timeout: UI_TIMEOUT }).toBe(0);
-  return dialog;
-}
-
-/** Whether `button` is shown, enabled and not busy — answered at once. */
-async function idle(button: Locator): Promise<boolean> {
-  try {
-    if ((await button.count()) !== 1) return false;
-    const cls = await button.getAttribute('class', { timeout: 200 });
-    return !cls?.includes('ant-btn-loading') && (await button.isEnabled({ timeout: 200 }));
-  } catch {
-    return false;
-  }
 }
 
 /**

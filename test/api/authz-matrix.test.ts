@@ -1068,6 +1068,8 @@ const PROTECTED: Record<string, Req> = {
   'get /api/service-tasks': { method: 'GET', url: '/api/service-tasks' },
   'post /api/service-tasks/{id}/bids': { method: 'POST', url: `/api/service-tasks/${NIL}/bids`, body: { amount: 1, proposal: 'x' } },
   'get /api/service-tasks/{id}/bids': { method: 'GET', url: `/api/service-tasks/${NIL}/bids` },
+  'post /api/service-tasks/{id}/bids/withdraw': { method: 'POST', url: `/api/service-tasks/${NIL}/bids/withdraw` },
+  'post /api/service-tasks/{id}/withdraw': { method: 'POST', url: `/api/service-tasks/${NIL}/withdraw`, body: { note: 'x' } },
   'post /api/service-tasks/{id}/award': { method: 'POST', url: `/api/service-tasks/${NIL}/award`, body: { bidId: NIL } },
   'post /api/tasks/{id}/evidence': { method: 'POST', url: `/api/tasks/${NIL}/evidence?name=x.txt`, body: 'x', headers: { 'content-type': 'text/plain' } },
   'get /api/tasks/{id}/evidence/{evidenceId}/file': { method: 'GET', url: `/api/tasks/${NIL}/evidence/${NIL}/file` },

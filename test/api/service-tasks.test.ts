@@ -127,6 +127,31 @@ describe('a service task from offer to payment', () => {
     expectProblem(await act('dispatcher', task.id, { action: 'pay', amount: 1 }), 409, 'not-payable');
   });
 
+  it('lets a bidder withdraw its bid, and the publisher withdraw an offer not yet awarded', async () => {
+    const q = socialOrg.qualifications[0] as string;
+    const other = ok<TaskDetail>(await call('dispatcher', 'POST', '/api/service-tasks', offer(q, { title: '社区助餐服务' })), 201);
+    ok<Bid>(await call('social-member', 'POST', `/api/service-tasks/${other.id}/bids`, { amount: 30_000, proposal: '中央厨房配送' }), 201);
+    const withdrawn = ok<Bid>(await call('social-member', 'POST', `/api/service-tasks/${other.id}/bids/withdraw`));
+    expect(withdrawn.status).toBe('withdrawn');
+    expectProblem(await call('social-member', 'POST', `/api/service-tasks/${other.id}/bids/withdraw`), 409, 'bid-not-submitted');
+    expectProblem(await call('operator-a', 'POST', `/api/service-tasks/${other.id}/bids/withdraw`), 403);
+    const mine = ok<Page<MarketItem>>(await get('social-member', '/api/service-tasks')).items.find((m) => m.id === other.id);
+    expect(mine).toMatchObject({ bidCount: 0, myBid: { status: 'withdrawn' } });
+    // a withdrawn bid cannot be awarded; the bidder may bid again while the offer is open
+    const [gone] = ok<Bid[]>(await get('dispatcher', `/api/service-tasks/${other.id}/bids`));
+    expectProblem(await call('dispatcher', 'POST', `/api/service-tasks/${other.id}/award`, { bidId: gone?.id }), 400);
+    ok<Bid>(await call('social-member', 'POST', `/api/service-tasks/${other.id}/bids`, { amount: 29_000, proposal: '中央厨房配送，含送餐上门' }), 201);
+    expectProblem(await call('dispatcher', 'POST', `/api/service-tasks/${other.id}/withdraw`, {}), 400);
+    expectProblem(await call('operator-b', 'POST', `/api/service-tasks/${other.id}/withdraw`, { note: '预算调整' }), 403);
+    const cancelled = ok<TaskDetail>(await call('dispatcher', 'POST', `/api/service-tasks/${other.id}/withdraw`, { note: '预算调整，暂停采购' }));
+    expect(cancelled).toMatchObject({ status: 'cancelled', service: { offerStatus: 'withdrawn' } });
+    expect(ok<Bid[]>(await get('dispatcher', `/api/service-tasks/${other.id}/bids`)).map((b) => b.status)).toEqual(['rejected']);
+    expectProblem(await call('social-member', 'POST', `/api/service-tasks/${other.id}/bids`, { amount: 1, proposal: 'x' }), 409, 'offer-closed');
+    expectProblem(await call('dispatcher', 'POST', `/api/service-tasks/${other.id}/withdraw`, { note: 'again' }), 409, 'offer-closed');
+    // an awarded task is not withdrawn (cancel it as a task instead)
+    expectProblem(await call('dispatcher', 'POST', `/api/service-tasks/${task.id}/withdraw`, { note: 'x' }), 409, 'offer-closed');
+  });
+
   it('refuses service tasks that cannot be published, writing nothing', async () => {
     const before = await count('task');
     const bad = async (body: unknown, status = 400, who = 'dispatcher') => expectProblem(await call(who, 'POST', '/api/service-tasks', body), status);

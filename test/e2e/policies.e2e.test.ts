@@ -517,4 +517,37 @@ describe('policies, goals and the five linkages; the service market', () => {
     await expect.poll(() => page.url(), { timeout: UI_TIMEOUT }).toContain(`#/policies/${CODE}/linkage`);
     expect(errors).toEqual([]);
   });
+
+  it('lets the member withdraw a bid and the department withdraw an offer not yet awarded', async () => {
+    const admin = await apiAs('province-admin');
+    const day = 86_400_000;
+    const t = await admin<TaskDetail>('POST', '/api/service-tasks', {
+      title: '社区助餐服务', regionCode: account('operator-a').scope, budget: 30_000, qualifications: [socialOrg.qualifications[0] as string],
+      standard: { deliverables: ['每日午餐配送'], acceptanceCriteria: ['按时送达'] }, bidDeadline: new Date(Date.now() + 3 * day).toISOString(), deadline: new Date(Date.now() + 30 * day).toISOString(),
+    });
+    await (await apiAs('social-member'))('POST', `/api/service-tasks/${t.id}/bids`, { amount: 28_000, proposal: '中央厨房配送' });
+
+    const member = await session.openPage();
+    await session.signIn(member.page, account('social-member'));
+    await member.page.goto(`${session.server.baseUrl}/#/service-market`);
+    const offer = member.page.locator(`[data-testid=market-row][data-id="${t.id}"]`);
+    await offer.getByTestId('market-withdraw-bid').click();
+    await member.page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await expect.poll(() => offer.getByTestId('bid-status').innerText(), { timeout: UI_TIMEOUT }).toBe('已撤回');
+    expect(await offer.getByTestId('market-withdraw-bid').count()).toBe(0);
+
+    const dept = await session.openPage();
+    await session.signIn(dept.page, account('province-admin'));
+    await dept.page.goto(`${session.server.baseUrl}/#/service-market`);
+    const row = dept.page.locator(`[data-testid=market-row][data-id="${t.id}"]`);
+    await row.getByTestId('market-withdraw-offer').click();
+    const dialog = await dialogSettled(dept.page);
+    expect(await dialog.locator('.ant-modal-footer .ant-btn-dangerous').isDisabled()).toBe(true);
+    await input(dialog, 'market-withdraw-note').fill('预算调整，暂停采购');
+    await dialog.locator('.ant-modal-footer .ant-btn-dangerous').click();
+    await expect.poll(() => row.count(), { timeout: UI_TIMEOUT }).toBe(0);
+    const after = await admin<TaskDetail>('GET', `/api/tasks/${t.id}`);
+    expect(after).toMatchObject({ status: 'cancelled', service: { offerStatus: 'withdrawn' } });
+    expect([...member.errors, ...dept.errors]).toEqual([]);
+  });
 });

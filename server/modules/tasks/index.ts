@@ -6,4 +6,4 @@ export {
 } from './tasks.service.ts';
 export { taskRoutes } from './tasks.routes.ts';
 export { policiesOfTasks, policyTaskStats, taskCounts, type TaskMeasure, taskMeasureSql } from './tasks.measure.ts';
-export { addEvidenceFile, award, bid, evidenceFile, listBids, listMarket, publishServiceTask } from './service-tasks.service.ts';
+export { addEvidenceFile, award, bid, evidenceFile, listBids, listMarket, publishServiceTask, withdrawBid, withdrawOffer } from './service-tasks.service.ts';

@@ -193,6 +193,42 @@ export async function award(deps: Deps, ctx: RequestContext, taskId: string, inp
   return getTask(deps, ctx, taskId);
 }
 
+/** A bidding organization withdraws its bid while the offer is open. */
+export async function withdrawBid(deps: Deps, ctx: RequestContext, taskId: string): Promise<Bid> {
+  await authorize(deps, ctx, 'task:execute', { type: 'task', id: taskId });
+  const org = await socialOrgOf(deps, ctx);
+  if (!org) throw new Forbidden('only a social organization’s members withdraw bids');
+  await withTransaction(deps.db, async (tx) => {
+    const t = await store.findTask(tx, taskId, true);
+    const { rows } = await tx.query<{ id: string; status: string }>(`SELECT id, status FROM service_bid WHERE task_id = $1 AND organization_id = $2 FOR UPDATE`, [taskId, org.id]);
+    const mine = rows[0];
+    if (!t?.service || !mine) throw new NotFound(`no bid of yours on service task ${taskId}`);
+    if (t.offer_status !== 'open') throw new Conflict('the offer is closed', 'offer-closed');
+    if (mine.status !== 'submitted') throw new Conflict(`the bid is ${mine.status}`, 'bid-not-submitted');
+    await tx.query(`UPDATE service_bid SET status = 'withdrawn' WHERE id = $1`, [mine.id]);
+    await store.addEvents(tx, [taskId], { action: 'bid-withdrawn', actor_id: ctx.actor.userId, actor_name: ctx.actor.username, details: { organizationId: org.id, organizationName: org.name } });
+    await recordAudit(tx, ctx, deps.config.auditHash, { action: 'task.bid-withdrawn', resourceType: 'task', resourceId: taskId, regionCode: t.region_code, details: { organizationId: org.id } });
+  });
+  return (await bidsOf(deps, taskId, org.id))[0] as Bid;
+}
+
+/** The publisher withdraws an offer no bid has been awarded: the task is cancelled and the bids declined. */
+export async function withdrawOffer(deps: Deps, ctx: RequestContext, taskId: string, note: string): Promise<TaskDetail> {
+  await authorize(deps, ctx, 'task:write', { type: 'task', id: taskId });
+  await withDeferredDenials(deps, ctx, () => withTransaction(deps.db, async (tx) => {
+    const t = await store.findTask(tx, taskId, true);
+    if (!t?.service) throw new NotFound(`no service task ${taskId}`);
+    if (!managesTask(ctx.actor, t)) throw new DeferredDenial('only a task manager of its region withdraws a service task', 'task:write', { type: 'task', id: taskId, regionCode: t.region_code });
+    if (t.offer_status !== 'open') throw new Conflict('only an offer not yet awarded is withdrawn', 'offer-closed');
+    await tx.query(`UPDATE service_bid SET status = 'rejected' WHERE task_id = $1 AND status = 'submitted'`, [taskId]);
+    await store.updateTask(tx, taskId, { offer_status: 'withdrawn', status: 'cancelled' });
+    await store.addEvents(tx, [taskId], { action: 'withdrawn', actor_id: ctx.actor.userId, actor_name: ctx.actor.username, from_status: t.status, to_status: 'cancelled', note });
+    await publish(tx, { topic: 'service-task.withdrawn', aggregateId: taskId, regionCode: t.region_code, payload: { id: taskId } });
+    await recordAudit(tx, ctx, deps.config.auditHash, { action: 'task.withdrawn', resourceType: 'task', resourceId: taskId, regionCode: t.region_code, details: { note } });
+  }));
+  return getTask(deps, ctx, taskId);
+}
+
 // ---------------------------------------------------------------- files as evidence
 
 /** Keeps a file as evidence of a task its executor is carrying out (or its manager). */

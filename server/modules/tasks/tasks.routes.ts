@@ -61,6 +61,17 @@ export function taskRoutes(app: App, deps: Deps): void {
     schema: { tags, summary: 'Award a bid: the task passes to that organization at the bid’s amount, the other bids are declined', params: IdParams, body: AwardInput, response: { 200: TaskDetail } },
   }, (req) => service.award(deps, req.ctx, req.params.id, req.body));
 
+  app.post('/api/service-tasks/:id/bids/withdraw', {
+    schema: { tags, summary: 'Withdraw your organization’s bid while the offer is open', params: IdParams, response: { 200: Bid } },
+  }, (req) => service.withdrawBid(deps, req.ctx, req.params.id));
+
+  app.post('/api/service-tasks/:id/withdraw', {
+    schema: {
+      tags, summary: 'Withdraw an offer not yet awarded: the task is cancelled and its bids declined',
+      params: IdParams, body: z.object({ note: z.string().trim().min(1).max(2000) }).strict(), response: { 200: TaskDetail },
+    },
+  }, (req) => service.withdrawOffer(deps, req.ctx, req.params.id, req.body.note));
+
   app.get('/api/tasks/:id/evidence/:evidenceId/file', {
     schema: { tags, summary: 'Download a file kept as evidence', params: z.object({ id: z.string().uuid(), evidenceId: z.string().uuid() }) },
   }, async (req, reply) => {

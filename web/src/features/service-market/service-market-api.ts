@@ -16,6 +16,8 @@ export const marketApi = {
   bids: (id: string, signal?: AbortSignal) => api.get<Bid[]>(`${path(id)}/bids`, undefined, signal),
   bid: (id: string, input: BidInput) => api.post<Bid>(`${path(id)}/bids`, input),
   award: (id: string, input: AwardInput) => api.post<TaskDetail>(`${path(id)}/award`, input),
+  withdrawBid: (id: string) => api.post<Bid>(`${path(id)}/bids/withdraw`, {}),
+  withdrawOffer: (id: string, note: string) => api.post<TaskDetail>(`${path(id)}/withdraw`, { note }),
 };
 
 /** Tag colour of each offer status. */

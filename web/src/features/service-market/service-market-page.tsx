@@ -3,8 +3,8 @@
 // it qualifies for — standard, budget, bid deadline, its own bid — and bids; departments see what is
 // published in their region with the bids, publish new ones and award a bid. `#/service-market[/<task>]`
 // opens a task in the drawer.
-import { PlusOutlined, SendOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Input, Segmented, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import { PlusOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons';
+import { App, Button, Card, Empty, Flex, Input, Modal, Popconfirm, Segmented, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { MarketItem } from '../../../../contracts/tasks.ts';
 import { navigate } from '../../app/router.ts';
@@ -39,6 +39,10 @@ export default function ServiceMarketPage({ params }: PageProps) {
   const [tick, setTick] = useState(0);
   const [publishing, setPublishing] = useState(false);
   const [bidding, setBidding] = useState<MarketItem | null>(null);
+  const [withdrawing, setWithdrawing] = useState<MarketItem | null>(null);
+  const [withdrawNote, setWithdrawNote] = useState('');
+  const [withdrawError, setWithdrawError] = useState<unknown>(undefined);
+  const { message } = App.useApp();
   const [expanded, setExpanded] = useState<readonly React.Key[]>([]);
   const filterKey = `${offer}|${q}`;
   useEffect(() => setPage((p) => ({ ...p, current: 1 })), [filterKey]);
@@ -47,6 +51,28 @@ export default function ServiceMarketPage({ params }: PageProps) {
     [filterKey, page.current, page.pageSize, tick],
   );
   const reload = () => setTick((x) => x + 1);
+  const withdrawBid = async (x: MarketItem) => {
+    try {
+      await marketApi.withdrawBid(x.id);
+      message.success(t('market.bidWithdrawn'));
+      reload();
+    } catch (err) {
+      message.error(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const withdrawOffer = async () => {
+    if (!withdrawing) return;
+    setWithdrawError(undefined);
+    try {
+      await marketApi.withdrawOffer(withdrawing.id, withdrawNote.trim());
+      message.success(t('market.offerWithdrawn'));
+      setWithdrawing(null);
+      setWithdrawNote('');
+      reload();
+    } catch (err) {
+      setWithdrawError(err);
+    }
+  };
   const open = (id: string | null) => navigate(id ? `/service-market/${encodeURIComponent(id)}` : '/service-market');
 
   const columns: TableColumnsType<MarketItem> = [
@@ -135,9 +161,16 @@ export default function ServiceMarketPage({ params }: PageProps) {
                   <Typography.Text type="secondary">{t('market.noBidYet')}</Typography.Text>
                 )}
                 {canBid && (
-                  <Button size="small" type={x.myBid ? 'default' : 'primary'} icon={<SendOutlined />} onClick={() => setBidding(x)} data-testid="market-bid">
-                    {t(x.myBid ? 'market.rebid' : 'market.bid')}
-                  </Button>
+                  <Flex gap={6}>
+                    <Button size="small" type={x.myBid ? 'default' : 'primary'} icon={<SendOutlined />} onClick={() => setBidding(x)} data-testid="market-bid">
+                      {t(x.myBid?.status === 'submitted' ? 'market.rebid' : 'market.bid')}
+                    </Button>
+                    {x.myBid?.status === 'submitted' && (
+                      <Popconfirm title={t('market.withdrawBidConfirm')} onConfirm={() => void withdrawBid(x)} okText={t('market.withdrawBid')} cancelText={t('common.cancel')}>
+                        <Button size="small" icon={<RollbackOutlined />} data-testid="market-withdraw-bid">{t('market.withdrawBid')}</Button>
+                      </Popconfirm>
+                    )}
+                  </Flex>
                 )}
               </Flex>
             );
@@ -149,6 +182,7 @@ export default function ServiceMarketPage({ params }: PageProps) {
           width: 110,
           align: 'center',
           render: (_, x) => (
+            <Flex vertical gap={4} align="center">
             <Tooltip title={t('market.bidsHint')}>
               <Button
                 size="small"
@@ -161,6 +195,10 @@ export default function ServiceMarketPage({ params }: PageProps) {
                 {t('market.bidsN', { n: x.bidCount })}
               </Button>
             </Tooltip>
+            {manages && x.service?.offerStatus === 'open' && (
+              <Button size="small" type="link" danger onClick={() => setWithdrawing(x)} data-testid="market-withdraw-offer">{t('market.withdrawOffer')}</Button>
+            )}
+            </Flex>
           ),
         },
   ];
@@ -235,6 +273,26 @@ export default function ServiceMarketPage({ params }: PageProps) {
           reload();
         }}
       />
+      <Modal
+        open={withdrawing !== null}
+        title={t('market.withdrawOfferTitle', { title: withdrawing?.title ?? '' })}
+        okText={t('market.withdrawOffer')}
+        okButtonProps={{ danger: true, disabled: withdrawNote.trim() === '' }}
+        onOk={() => void withdrawOffer()}
+        onCancel={() => {
+          setWithdrawing(null);
+          setWithdrawError(undefined);
+        }}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t('market.withdrawOfferHint')}</Typography.Paragraph>
+        <Input.TextArea rows={3} maxLength={2000} value={withdrawNote} onChange={(e) => setWithdrawNote(e.target.value)} placeholder={t('market.withdrawOfferNote')} data-testid="market-withdraw-note" />
+        {withdrawError !== undefined && (
+          <div style={{ marginTop: 12 }}>
+            <ErrorAlert error={withdrawError} />
+          </div>
+        )}
+      </Modal>
       <TaskDrawer id={openId} onClose={() => open(null)} onChanged={reload} />
     </>
   );

@@ -473,24 +473,30 @@ export async function computeIndicator(deps: Deps, ctx: RequestContext, code: st
 export async function runIndicatorSchedule(deps: Deps, opts: { now?: Date } = {}): Promise<{ indicator: string; periods: string[]; raised: number }[]> {
   const now = opts.now ?? new Date();
   const out: { indicator: string; periods: string[]; raised: number }[] = [];
+  const failures: unknown[] = [];
   for (const ind of await store.activeIndicators(executor(deps.db))) {
-    const recent = recentPeriods(ind.period, now);
-    const periods = new Set(recent);
-    if (ind.last_computed_at) {
-      const window = { from: new Date('1970-01-01T00:00:00Z'), to: periodBounds(ind.period, recent[1] as string).end };
-      for (const component of ['numerator', 'denominator'] as const) {
-        const p = params();
-        const sql = sourceSql(ind, component, window, p);
-        if (sql === undefined) continue;
-        for (const day of await store.changedDays(executor(deps.db), ind.period, sql, p, ind.last_computed_at)) periods.add(periodOfDate(ind.period, day));
+    // one indicator that fails (its data, its plan) does not hold the others up; the run reports it after
+    try {
+      const recent = recentPeriods(ind.period, now);
+      const periods = new Set(recent);
+      if (ind.last_computed_at) {
+        // periods are named from 1900 on: data observed earlier has no period to fall in
+        const window = { from: new Date('1900-01-01T00:00:00+08:00'), to: periodBounds(ind.period, recent[1] as string).end };
+        for (const component of ['numerator', 'denominator'] as const) {
+          const p = params();
+          const sql = sourceSql(ind, component, window, p);
+          if (sql === undefined) continue;
+          for (const day of await store.changedDays(executor(deps.db), ind.period, sql, p, ind.last_computed_at)) periods.add(periodOfDate(ind.period, day));
+        }
       }
+      const sorted = [...periods].sort();
+      const r = await computePeriods(deps, ind, sorted, new Set(recent));
+      out.push({ indicator: ind.code, periods: sorted, raised: r.raised });
+    } catch (err) {
+      failures.push(new Error(`indicator ${ind.code}: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
     }
-    const sorted = [...periods].sort();
-    // late periods are computed one range at a time: from the earliest changed to the current
-    const range = periodRange(ind.period, sorted[0] as string, recent[1] as string, Number.MAX_SAFE_INTEGER).filter((p) => periods.has(p));
-    const r = await computePeriods(deps, ind, range, new Set(recent));
-    out.push({ indicator: ind.code, periods: range, raised: r.raised });
   }
+  if (failures.length) throw new AggregateError(failures, `${failures.length} indicator(s) could not be computed`);
   return out;
 }
 

@@ -16,7 +16,7 @@ import type { Region } from '../../contracts/regions.ts';
 import { seedDemoPlans, seedDemoResources } from '../../server/modules/dispatch/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
-import { dialogSettled, idle, input } from '../helpers/ui.ts';
+import { dialogSettled, idle, input, submitModal } from '../helpers/ui.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -73,29 +73,6 @@ async function clickUntil(button: Locator, done: () => Promise<boolean>): Promis
       return false;
     }, { timeout: UI_TIMEOUT })
     .toBe(true);
-}
-
-/**
- * Clicks OK and waits for the dialog to close; an error the dialog shows fails the step with its text. A click
- * that did nothing (the dialog still open, idle and error-free a few seconds later) is repeated.
- */
-async function submitModal(page: Page): Promise<void> {
-  const dialog = await dialogSettled(page);
-  const ok = dialog.locator('.ant-modal-footer .ant-btn-primary');
-  await ok.click();
-  let lastClick = Date.now();
-  await expect
-    .poll(async () => {
-      const error = dialog.locator('.ant-alert-error');
-      if ((await error.count()) > 0) return `error: ${await error.first().innerText({ timeout: 200 }).catch(() => '')}`;
-      if ((await dialog.count()) === 0) return 'closed';
-      if ((await idle(ok)) && Date.now() - lastClick > 4000) {
-        lastClick = Date.now();
-        await ok.click();
-      }
-      return 'open';
-    }, { timeout: UI_TIMEOUT })
-    .toBe('closed');
 }
 
 /** The step the activation wizard shows. */

@@ -12,7 +12,7 @@ import { seedDemoIncidents } from '../../server/modules/dispatch/index.ts';
 import { seedDemoIndicators } from '../../server/modules/indicators/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
-import { ink, settled } from '../helpers/ui.ts';
+import { dialogSettled, ink, settled, submitModal } from '../helpers/ui.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -163,8 +163,9 @@ describe('cockpit and indicators', () => {
     const open = page.locator('[data-testid=alert-row][data-status=open]').first();
     const id = (await open.getAttribute('data-id')) as string;
     await open.getByTestId('alert-acknowledge').click();
-    await page.getByTestId('alert-action-note').fill('已安排乡镇卫生院补检');
-    await page.locator('.ant-modal:visible .ant-btn-primary').click();
+    const dialog = await dialogSettled(page);
+    await dialog.getByTestId('alert-action-note').fill('已安排乡镇卫生院补检');
+    await submitModal(page);
     await expect.poll(() => page.locator(`[data-testid=alert-row][data-id="${id}"]`).getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe('acknowledged');
     const res = await page.request.get(`${session.server.baseUrl}/api/indicator-alerts/${id}`);
     const alert = (await res.json()) as IndicatorAlert;

@@ -17,7 +17,7 @@ import type { Task, TaskDetail } from '../../contracts/tasks.ts';
 import { seedDemoResources } from '../../server/modules/dispatch/index.ts';
 import { systemContext } from '../../server/platform/context.ts';
 import { type ConsoleSession, startConsoleSession, UI_TIMEOUT } from '../helpers/console-server.ts';
-import { dialogSettled, idle, ink, input, settled } from '../helpers/ui.ts';
+import { dialogSettled, idle, ink, input, settled, submitModal } from '../helpers/ui.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
@@ -52,29 +52,6 @@ async function apiAs(username: string) {
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, name), fullPage });
-}
-
-/**
- * Clicks the dialog's OK and waits for it to close; an error the dialog shows fails the step with its text. A
- * click that did nothing (the dialog still open, idle and error-free a few seconds later) is repeated.
- */
-async function submitModal(page: Page): Promise<void> {
-  const dialog = await dialogSettled(page);
-  const ok = dialog.locator('.ant-modal-footer .ant-btn-primary');
-  await ok.click();
-  let lastClick = Date.now();
-  await expect
-    .poll(async () => {
-      const error = dialog.locator('.ant-alert-error');
-      if ((await error.count()) > 0) return `error: ${await error.first().innerText({ timeout: 200 }).catch(() => '')}`;
-      if ((await dialog.count()) === 0) return 'closed';
-      if ((await idle(ok)) && Date.now() - lastClick > 4000) {
-        lastClick = Date.now();
-        await ok.click();
-      }
-      return 'open';
-    }, { timeout: UI_TIMEOUT })
-    .toBe('closed');
 }
 
 /** Picks a region in a region picker by typing part of its name. */
@@ -532,8 +509,15 @@ describe('policies, goals and the five linkages; the service market', () => {
     await member.page.goto(`${session.server.baseUrl}/#/service-market`);
     const offer = member.page.locator(`[data-testid=market-row][data-id="${t.id}"]`);
     await offer.getByTestId('market-withdraw-bid').click();
-    await member.page.locator('.ant-popconfirm .ant-btn-primary').click();
-    await expect.poll(() => offer.getByTestId('bid-status').innerText(), { timeout: UI_TIMEOUT }).toBe('已撤回');
+    // the confirmation pops up with an animation: press its OK until the bid reads withdrawn
+    const confirm = member.page.locator('.ant-popconfirm:visible .ant-btn-primary');
+    await expect
+      .poll(async () => {
+        const status = await offer.getByTestId('bid-status').innerText();
+        if (status !== '已撤回' && (await confirm.count()) === 1 && (await idle(confirm))) await confirm.click({ timeout: 1000 }).catch(() => undefined);
+        return status;
+      }, { timeout: UI_TIMEOUT })
+      .toBe('已撤回');
     expect(await offer.getByTestId('market-withdraw-bid').count()).toBe(0);
 
     const dept = await session.openPage();
@@ -544,7 +528,7 @@ describe('policies, goals and the five linkages; the service market', () => {
     const dialog = await dialogSettled(dept.page);
     expect(await dialog.locator('.ant-modal-footer .ant-btn-dangerous').isDisabled()).toBe(true);
     await input(dialog, 'market-withdraw-note').fill('预算调整，暂停采购');
-    await dialog.locator('.ant-modal-footer .ant-btn-dangerous').click();
+    await submitModal(dept.page);
     await expect.poll(() => row.count(), { timeout: UI_TIMEOUT }).toBe(0);
     const after = await admin<TaskDetail>('GET', `/api/tasks/${t.id}`);
     expect(after).toMatchObject({ status: 'cancelled', service: { offerStatus: 'withdrawn' } });

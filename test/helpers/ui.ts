@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the browser tests wait for and read in the console: form inputs by test id, dialogs that have
-// finished opening, buttons ready to press, tables that have finished loading, charts that have drawn.
+// finished opening (and submitting them), buttons ready to press, tables that have finished loading, charts
+// that have drawn.
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { UI_TIMEOUT } from './console-server.ts';
@@ -47,4 +48,27 @@ export async function ink(page: Page, selector: string): Promise<number> {
 export async function settled(page: Page, selector: string): Promise<void> {
   await expect.poll(() => page.locator(`${selector} .ant-spin-blur, ${selector} .ant-spin-spinning`).count(), { timeout: UI_TIMEOUT }).toBe(0);
   await page.waitForTimeout(500);
+}
+
+/**
+ * Clicks the dialog's OK and waits for it to close; an error the dialog shows fails the step with its text. A
+ * click that did nothing (the dialog still open, idle and error-free a few seconds later) is repeated.
+ */
+export async function submitModal(page: Page): Promise<void> {
+  const dialog = await dialogSettled(page);
+  const ok = dialog.locator('.ant-modal-footer .ant-btn-primary');
+  await ok.click();
+  let lastClick = Date.now();
+  await expect
+    .poll(async () => {
+      const error = dialog.locator('.ant-alert-error');
+      if ((await error.count()) > 0) return `error: ${await error.first().innerText({ timeout: 200 }).catch(() => '')}`;
+      if ((await dialog.count()) === 0) return 'closed';
+      if ((await idle(ok)) && Date.now() - lastClick > 4000) {
+        lastClick = Date.now();
+        await ok.click();
+      }
+      return 'open';
+    }, { timeout: UI_TIMEOUT })
+    .toBe('closed');
 }

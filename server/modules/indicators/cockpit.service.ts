@@ -45,9 +45,10 @@ export async function cockpit(deps: Deps, ctx: RequestContext, regionCode?: stri
   const alarms = await store.alarmsUnder(db, childRows.map((c) => c.prefix));
 
   const keys = (await store.listIndicators(db, { key: true, status: 'active' }, MAX_KEY, 0)).rows;
+  const latestOfKeys = await store.latestValues(db, keys.map((k) => k.id), region.code);
   const indicators: Cockpit['indicators'] = [];
   for (const ind of keys) {
-    const period = (await store.latestPeriod(db, ind.id, region.code)) ?? null;
+    const period = latestOfKeys.get(ind.id)?.period ?? null;
     let current: Cockpit['indicators'][number]['current'] = null;
     let trend: Cockpit['indicators'][number]['trend'] = [];
     let lagging: Cockpit['indicators'][number]['lagging'] = [];

@@ -239,18 +239,11 @@ export async function listIndicators(deps: Deps, ctx: RequestContext, q: Indicat
   await authorize(deps, ctx, 'indicator:read', { type: 'indicator', ...(q.region ? { regionCode: q.region } : {}) });
   const db = executor(deps.db);
   const { rows, total } = await store.listIndicators(db, q, q.limit, q.offset);
-  const items: IndicatorSummary[] = [];
-  for (const r of rows) {
-    let latest: IndicatorValue | null = null;
-    if (region) {
-      const period = await store.latestPeriod(db, r.id, region);
-      if (period) {
-        const v = await store.listValues(db, r.id, { scopePrefix: '', region, period }, 'period', 1, 0);
-        latest = v.rows[0] ? presentValue(v.rows[0], r.direction) : null;
-      }
-    }
-    items.push({ ...presentIndicator(r), latest });
-  }
+  const latest = region ? await store.latestValues(db, rows.map((r) => r.id), region) : new Map<string, store.ValueRecord>();
+  const items: IndicatorSummary[] = rows.map((r) => {
+    const v = latest.get(r.id);
+    return { ...presentIndicator(r), latest: v ? presentValue(v, r.direction) : null };
+  });
   return { items, total, limit: q.limit, offset: q.offset };
 }
 

@@ -191,13 +191,18 @@ export async function listValues(db: Executor, indicatorId: string, f: ValueFilt
   return { rows, total: (total.rows[0] as { n: number }).n };
 }
 
-/** The latest computed period of an indicator that has a value for `region`. */
-export async function latestPeriod(db: Executor, indicatorId: string, region: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ period: string }>(
-    `SELECT period FROM indicator_value WHERE indicator_id = $1 AND region_code = $2 ORDER BY period DESC LIMIT 1`,
-    [indicatorId, region],
+/** Each indicator's value for `region` in its latest computed period, with its target, in one query. */
+export async function latestValues(db: Executor, indicatorIds: readonly string[], region: string): Promise<Map<string, ValueRecord>> {
+  if (!indicatorIds.length) return new Map();
+  const { rows } = await db.query<ValueRecord & { indicator_id: string }>(
+    `SELECT DISTINCT ON (v.indicator_id) v.*, t.target, (SELECT rg.name FROM region rg WHERE rg.code = v.region_code AND rg.valid_to IS NULL LIMIT 1) AS region_name
+       FROM indicator_value v
+       LEFT JOIN indicator_target t ON t.indicator_id = v.indicator_id AND t.region_code = v.region_code AND t.period = v.period
+      WHERE v.indicator_id = ANY ($1::uuid[]) AND v.region_code = $2
+      ORDER BY v.indicator_id, v.period DESC`,
+    [indicatorIds, region],
   );
-  return rows[0]?.period;
+  return new Map(rows.map((r) => [r.indicator_id, r]));
 }
 
 // ---------------------------------------------------------------- targets and reports
